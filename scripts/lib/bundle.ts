@@ -1,0 +1,51 @@
+/**
+ * Bundles every Lambda under lambdas/<name>/index.ts (all but lambdas/common) with esbuild into
+ * build/lambdas/<name>/index.mjs: one ES module per function, SDK clients included and
+ * tree-shaken, so the code that runs is exactly the code that was tested.
+ */
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LAMBDA_BUNDLES_DIR, LAMBDAS_DIR } from './paths';
+
+/** Node target of the bundles; matches LAMBDA_RUNTIME in templates/constants.ts. */
+export const BUNDLE_TARGET = 'node22';
+export const SHARED_LAMBDA_FOLDER = 'common';
+
+export interface BundleResult {
+  readonly name: string;
+  readonly file: string;
+  readonly bytes: number;
+}
+
+export function lambdaNames(lambdasDir = LAMBDAS_DIR): string[] {
+  if (!fs.existsSync(lambdasDir)) return [];
+  return fs
+    .readdirSync(lambdasDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== SHARED_LAMBDA_FOLDER)
+    .filter((entry) => fs.existsSync(path.join(lambdasDir, entry.name, 'index.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export async function bundleLambdas(lambdasDir = LAMBDAS_DIR, outDir = LAMBDA_BUNDLES_DIR): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
+  for (const name of lambdaNames(lambdasDir)) {
+    const file = path.join(outDir, name, 'index.mjs');
+    await build({
+      entryPoints: [path.join(lambdasDir, name, 'index.ts')],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: BUNDLE_TARGET,
+      format: 'esm',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+      // Some CommonJS dependencies call require() for Node built-ins; give the ES module one.
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    });
+    results.push({ name, file, bytes: fs.statSync(file).size });
+  }
+  return results;
+}

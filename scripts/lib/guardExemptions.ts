@@ -1,0 +1,44 @@
+/**
+ * Every Control Tower rule this project does not meet, per resource, with the reason. The
+ * validator fails on any finding not listed here, and on an exemption that no longer matches
+ * anything (so the list cannot silently rot).
+ */
+export interface GuardExemption {
+  /** cfn-guard rule name (as in the rule file). */
+  readonly rule: string;
+  /** Logical IDs the exemption covers. */
+  readonly resources: readonly string[];
+  readonly reason: string;
+}
+
+export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
+  {
+    rule: 'ecs_task_definition_nonroot_user_check',
+    resources: ['WorkerTaskDefinition'],
+    reason:
+      'CT.ECS.PR.3: the upstream prefect-aws image runs as root and has no other user; forcing a UID breaks it. The container has a read-only root filesystem and no inbound network instead.',
+  },
+  {
+    rule: 'ecs_task_definition_memory_hard_limit_check',
+    resources: ['WorkerTaskDefinition'],
+    reason:
+      'CT.ECS.PR.7: on Fargate the task-level Memory (from the WorkerSize parameter) is the hard limit; a container literal would have to repeat a parameter value, which the rule cannot read.',
+  },
+  {
+    rule: 'ecs_service_assign_public_ip_disabled_check',
+    resources: ['WorkerService'],
+    reason:
+      'CT.ECS.PR.9: AssignPublicIp is the AssignPublicIp parameter (default DISABLED); ENABLED exists for public subnets without NAT. The security group still admits no inbound traffic.',
+  },
+  {
+    rule: 'cloudwatch_log_group_retention_period_check',
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup'],
+    reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
+  },
+  {
+    rule: 'cloudwatch_log_group_encrypted_check',
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup'],
+    reason:
+      'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
+  },
+];

@@ -1,0 +1,51 @@
+/** Writes every published template to build/ as JSON and YAML, and validates them. */
+import fs from 'node:fs';
+import { toJson, toYaml } from '../../templates/serialize';
+import { PUBLISHED_STACKS, type PublishedStack } from '../../templates/stacks';
+import { cfnGuard, type GuardReport } from './cfnGuard';
+import { cfnLint, type LintFinding } from './cfnLint';
+import { BUILD_DIR, expandedTemplatePath, templatePath } from './paths';
+import { samExpand } from './samExpand';
+import { templateStats, type TemplateStats } from './templateStats';
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly files: { readonly json: string; readonly yaml: string };
+  readonly json: TemplateStats;
+  readonly yaml: TemplateStats;
+}
+
+export function writeTemplates(stacks: readonly PublishedStack[] = PUBLISHED_STACKS): SynthesizedStack[] {
+  fs.mkdirSync(BUILD_DIR, { recursive: true });
+  return stacks.map(({ name, build }) => {
+    const template = build();
+    const jsonText = toJson(template);
+    const yamlText = toYaml(template);
+    const files = { json: templatePath(name, 'json'), yaml: templatePath(name, 'yaml') };
+    fs.writeFileSync(files.json, jsonText);
+    fs.writeFileSync(files.yaml, yamlText);
+    return { name, files, json: templateStats(template, jsonText), yaml: templateStats(template, yamlText) };
+  });
+}
+
+export interface StackValidation {
+  readonly name: string;
+  readonly lint: LintFinding[];
+  readonly guard: GuardReport;
+}
+
+/** cfn-lint on both forms (one process for all files: it is the slow part), cfn-guard on the expansion. */
+export function validateTemplates(stacks: readonly SynthesizedStack[]): StackValidation[] {
+  const lint = cfnLint(stacks.flatMap((s) => [s.files.json, s.files.yaml]));
+  return stacks.map((stack) => {
+    const expanded = expandedTemplatePath(stack.name);
+    samExpand(stack.files.json, expanded);
+    return {
+      name: stack.name,
+      lint: lint.findings.filter((f) => f.file === stack.files.json || f.file === stack.files.yaml),
+      guard: cfnGuard(expanded),
+    };
+  });
+}
+
+export const validationPassed = (v: StackValidation) => v.lint.every((f) => f.rule.startsWith('I')) && v.guard.ok;

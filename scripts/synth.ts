@@ -1,0 +1,56 @@
+/**
+ * npm run synth: synthesize every published template (JSON + YAML), bundle every Lambda,
+ * validate with cfn-lint and cfn-guard, and print a summary. Exits 1 when anything fails.
+ */
+import path from 'node:path';
+import { bundleLambdas } from './lib/bundle';
+import { formatFinding } from './lib/cfnLint';
+import { ROOT } from './lib/paths';
+import { ToolMissingError } from './lib/run';
+import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
+import { describeSize } from './lib/templateStats';
+
+const relative = (file: string) => path.relative(ROOT, file);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  console.log('1/3 synthesizing templates');
+  const stacks = writeTemplates();
+
+  console.log('2/3 bundling Lambdas');
+  const bundles = await bundleLambdas();
+
+  console.log('3/3 validating (cfn-lint on JSON and YAML, cfn-guard on the SAM expansion)');
+  const validations = validateTemplates(stacks);
+
+  console.log('\nSummary');
+  for (const stack of stacks) {
+    const validation = validations.find((v) => v.name === stack.name)!;
+    const guard = validation.guard;
+    console.log(`  ${stack.name}: ${stack.json.resources} resources, ${stack.json.parameters} parameters, ${stack.json.outputs} outputs`);
+    console.log(`    ${relative(stack.files.json)}  ${describeSize(stack.json.bytes)}`);
+    console.log(`    ${relative(stack.files.yaml)}  ${describeSize(stack.yaml.bytes)}`);
+    console.log(`    cfn-lint: ${validation.lint.length === 0 ? 'no findings' : `${validation.lint.length} finding(s)`}`);
+    for (const finding of validation.lint) console.log(`      ${formatFinding(finding)}`);
+    console.log(
+      `    cfn-guard: ${guard.ruleFiles} Control Tower rule files, ${guard.violations.length} violation(s), ` +
+        `${guard.exempted.length} exempted finding(s) (reasons in scripts/lib/guardExemptions.ts)`,
+    );
+    for (const v of guard.violations) console.log(`      FAIL ${v.rule} on ${v.resource}`);
+    for (const e of guard.unusedExemptions) console.log(`      STALE exemption ${e.rule} for ${e.resources.join(', ')}: it matches nothing now`);
+  }
+  if (bundles.length === 0) console.log('  Lambdas: none under lambdas/ yet');
+  for (const bundle of bundles) console.log(`  Lambda ${bundle.name}: ${relative(bundle.file)} ${bundle.bytes.toLocaleString('en-US')} B`);
+
+  const passed = validations.every(validationPassed);
+  console.log(`\n${passed ? 'OK' : 'FAILED'}: ${stacks.length} template(s), ${bundles.length} bundle(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return passed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ToolMissingError || error instanceof Error ? `synth failed: ${error.message}` : error);
+    process.exit(1);
+  },
+);

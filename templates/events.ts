@@ -1,0 +1,66 @@
+/**
+ * The ECS event observer that Prefect's ECS worker expects: "ECS Task State Change" events of
+ * this cluster go to an encrypted SQS queue (with a dead-letter queue) that the worker reads
+ * (PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_*) to notice flow-run tasks that stop or crash.
+ */
+import { Events, SQS } from 'cloudform';
+import { sub, type TemplateFragment } from './cfn';
+import { clusterArnValue } from './ecs';
+import { Res, attr, refRes } from './ids';
+
+/** Task events are only useful while fresh; unread ones expire after an hour. */
+const OBSERVER_RETENTION_SECONDS = 3600;
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export function buildEcsObserver(): TemplateFragment {
+  const queueArn = attr(Res.ObserverQueue, 'Arn');
+  return {
+    Resources: {
+      [Res.ObserverDeadLetterQueue]: new SQS.Queue({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+        // Marks it as a dead-letter queue; naming the source queue here would be a cycle.
+        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+      }),
+      [Res.ObserverQueue]: new SQS.Queue({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: OBSERVER_RETENTION_SECONDS,
+        RedrivePolicy: { deadLetterTargetArn: attr(Res.ObserverDeadLetterQueue, 'Arn'), maxReceiveCount: 5 },
+      }),
+      [Res.ObserverRule]: new Events.Rule({
+        Description: sub('ECS task state changes of the ${AWS::StackName} cluster, for the Prefect worker'),
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: { clusterArn: [clusterArnValue()] },
+        },
+        Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn }],
+      }),
+      [Res.ObserverQueuePolicy]: new SQS.QueuePolicy({
+        Queues: [refRes(Res.ObserverQueue)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'OnlyThisRuleSends',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': attr(Res.ObserverRule, 'Arn') } },
+            },
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: queueArn,
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      }),
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Logical IDs of parameters, conditions and resources, as constants with typed helpers so a
+ * typo fails to compile rather than to deploy.
+ */
+import { conditionRef, getAtt, ref, type Condition, type Intrinsic } from './cfn';
+
+export const Param = {
+  PrefectApiUrl: 'PrefectApiUrl',
+  PrefectAuthMode: 'PrefectAuthMode',
+  PrefectAuthSecretArn: 'PrefectAuthSecretArn',
+  PrefectAuthValue: 'PrefectAuthValue',
+  WorkPoolName: 'WorkPoolName',
+  WorkQueues: 'WorkQueues',
+  VpcId: 'VpcId',
+  SubnetIds: 'SubnetIds',
+  AssignPublicIp: 'AssignPublicIp',
+  ExistingClusterName: 'ExistingClusterName',
+  WorkerImage: 'WorkerImage',
+  WorkerSize: 'WorkerSize',
+  UseFargateSpot: 'UseFargateSpot',
+  LogRetentionDays: 'LogRetentionDays',
+  MinWorkers: 'MinWorkers',
+  MaxWorkers: 'MaxWorkers',
+  RunsPerWorker: 'RunsPerWorker',
+  LookaheadSeconds: 'LookaheadSeconds',
+  IdleGraceSeconds: 'IdleGraceSeconds',
+  FlowRunManagedPolicyArns: 'FlowRunManagedPolicyArns',
+} as const;
+export type ParamId = (typeof Param)[keyof typeof Param];
+
+export const Cond = {
+  HasAuth: 'HasPrefectAuth',
+  CreateAuthSecret: 'CreatePrefectAuthSecret',
+  UseExistingAuthSecret: 'UseExistingPrefectAuthSecret',
+  UseApiKey: 'UsePrefectApiKey',
+  CreateCluster: 'CreateCluster',
+  UseFargateSpot: 'UseFargateSpot',
+  HasFlowRunPolicies: 'HasFlowRunManagedPolicies',
+} as const;
+export type CondId = (typeof Cond)[keyof typeof Cond];
+
+export const Res = {
+  PrefectAuthSecret: 'PrefectAuthSecret',
+  Cluster: 'Cluster',
+  WorkerExecutionRole: 'WorkerExecutionRole',
+  WorkerTaskRole: 'WorkerTaskRole',
+  FlowRunExecutionRole: 'FlowRunExecutionRole',
+  FlowRunTaskRole: 'FlowRunTaskRole',
+  WorkerSecurityGroup: 'WorkerSecurityGroup',
+  FlowRunSecurityGroup: 'FlowRunSecurityGroup',
+  WorkerLogGroup: 'WorkerLogGroup',
+  FlowRunLogGroup: 'FlowRunLogGroup',
+  WorkerTaskDefinition: 'WorkerTaskDefinition',
+  WorkerService: 'WorkerService',
+  ObserverQueue: 'EcsObserverQueue',
+  ObserverDeadLetterQueue: 'EcsObserverDeadLetterQueue',
+  ObserverQueuePolicy: 'EcsObserverQueuePolicy',
+  ObserverRule: 'EcsTaskStateChangeRule',
+} as const;
+export type ResId = (typeof Res)[keyof typeof Res];
+
+export const refParam = (id: ParamId): Intrinsic => ref(id);
+export const refRes = (id: ResId): Intrinsic => ref(id);
+export const attr = (id: ResId, attribute: string): Intrinsic => getAtt(id, attribute);
+export const cond = (id: CondId): Condition => conditionRef(id);

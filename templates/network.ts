@@ -1,0 +1,23 @@
+/**
+ * Security groups for the worker and for its flow-run tasks: egress only. Neither accepts
+ * inbound traffic (the worker's health endpoint listens on localhost inside the task).
+ */
+import { EC2 } from 'cloudform';
+import { ref, sub, type TemplateFragment } from './cfn';
+import { Param, Res } from './ids';
+
+const egressOnly = (what: string) =>
+  new EC2.SecurityGroup({
+    GroupDescription: sub(`${what} of \${AWS::StackName}: no inbound, outbound to the Prefect API, AWS APIs and image registries`),
+    VpcId: ref(Param.VpcId),
+    SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'Prefect API, AWS APIs, image registries' }],
+  });
+
+export function buildSecurityGroups(): TemplateFragment {
+  return {
+    Resources: {
+      [Res.WorkerSecurityGroup]: egressOnly('Prefect worker'),
+      [Res.FlowRunSecurityGroup]: egressOnly('Prefect flow runs'),
+    },
+  };
+}

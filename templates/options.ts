@@ -1,0 +1,100 @@
+/**
+ * Synth-time options of the worker stack. They become the defaults of the deploy-time
+ * parameters, so a team can publish a template with its own defaults. Every option is
+ * validated before anything is built; the error names the option, the value and what is allowed.
+ */
+import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from './constants';
+
+export interface ScalingDefaults {
+  /** Workers kept running when idle. @default 0 (scale to zero) */
+  readonly minWorkers?: number;
+  /** Upper bound of workers. @default 3 */
+  readonly maxWorkers?: number;
+  /** Concurrent flow runs one worker submits (`prefect worker start --limit`). @default 4 */
+  readonly runsPerWorker?: number;
+  /** How far ahead scheduled runs wake a worker, in seconds. @default 300 */
+  readonly lookaheadSeconds?: number;
+  /** How long after the last run ended before scaling in, in seconds. @default 120 */
+  readonly idleGraceSeconds?: number;
+}
+
+export interface WorkerStackOptions {
+  /** Default work pool name. @default "ecs-pool" */
+  readonly workPoolName?: string;
+  /** Default worker image; must be pinned (a version tag or a digest, never `latest`). @default DEFAULT_WORKER_IMAGE */
+  readonly workerImage?: string;
+  /** Default worker task size as "cpu/memory". @default "512/1024" */
+  readonly workerSize?: string;
+  /** Default log retention in days. @default 30 */
+  readonly logRetentionDays?: number;
+  /** Defaults of the scaling settings. */
+  readonly scaling?: ScalingDefaults;
+}
+
+export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scaling'>> & {
+  readonly scaling: Required<ScalingDefaults>;
+};
+
+export class InvalidOptionError extends Error {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expectation: string,
+  ) {
+    super(`${option} ${expectation} (got ${JSON.stringify(value)})`);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+/** A work pool name Prefect accepts and that is safe in a shell word and a URL path. */
+export const WORK_POOL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
+/** An image reference with an explicit tag other than `latest`, or a digest. */
+export const PINNED_IMAGE_PATTERN = '^[a-z0-9][^\\s:@]*(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$';
+
+export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): ResolvedWorkerStackOptions {
+  const resolved: ResolvedWorkerStackOptions = {
+    workPoolName: options.workPoolName ?? 'ecs-pool',
+    workerImage: options.workerImage ?? DEFAULT_WORKER_IMAGE,
+    workerSize: options.workerSize ?? '512/1024',
+    logRetentionDays: options.logRetentionDays ?? 30,
+    scaling: {
+      minWorkers: options.scaling?.minWorkers ?? 0,
+      maxWorkers: options.scaling?.maxWorkers ?? 3,
+      runsPerWorker: options.scaling?.runsPerWorker ?? 4,
+      lookaheadSeconds: options.scaling?.lookaheadSeconds ?? 300,
+      idleGraceSeconds: options.scaling?.idleGraceSeconds ?? 120,
+    },
+  };
+  validate(resolved);
+  return resolved;
+}
+
+function validate(o: ResolvedWorkerStackOptions): void {
+  if (!new RegExp(WORK_POOL_NAME_PATTERN).test(o.workPoolName)) {
+    throw new InvalidOptionError('workPoolName', o.workPoolName, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  if (!new RegExp(PINNED_IMAGE_PATTERN).test(o.workerImage)) {
+    throw new InvalidOptionError('workerImage', o.workerImage, 'must be pinned to a version tag or a sha256 digest, not "latest" or untagged');
+  }
+  if (!FARGATE_SIZES.includes(o.workerSize)) {
+    throw new InvalidOptionError('workerSize', o.workerSize, `must be a valid Fargate "cpu/memory" pair such as 256/512, 512/1024 or 1024/2048`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(o.logRetentionDays)) {
+    throw new InvalidOptionError('logRetentionDays', o.logRetentionDays, `must be one of ${LOG_RETENTION_DAYS.join('|')}`);
+  }
+  const s = o.scaling;
+  requireInteger('scaling.minWorkers', s.minWorkers, 0, 100);
+  requireInteger('scaling.maxWorkers', s.maxWorkers, 1, 100);
+  requireInteger('scaling.runsPerWorker', s.runsPerWorker, 1, 100);
+  requireInteger('scaling.lookaheadSeconds', s.lookaheadSeconds, 0, 86_400);
+  requireInteger('scaling.idleGraceSeconds', s.idleGraceSeconds, 0, 86_400);
+  if (s.minWorkers > s.maxWorkers) {
+    throw new InvalidOptionError('scaling.minWorkers', s.minWorkers, `must not exceed scaling.maxWorkers=${s.maxWorkers}`);
+  }
+}
+
+function requireInteger(option: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, value, `must be a whole number from ${min} to ${max}`);
+  }
+}

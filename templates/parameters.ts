@@ -1,0 +1,297 @@
+/**
+ * Deploy-time parameters of the worker stack, the console form that presents them
+ * (AWS::CloudFormation::Interface), the Rules that check combinations, and the Conditions the
+ * other builders branch on. CloudFormation itself rejects bad values (AllowedValues,
+ * AllowedPattern, Rules) before it creates anything.
+ */
+import type Parameter from 'cloudform-types/types/parameter';
+import { and, equals, not, or, ref, type TemplateFragment } from './cfn';
+import { FARGATE_SIZES, LOG_RETENTION_DAYS } from './constants';
+import { Cond, Param, type ParamId } from './ids';
+import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, type ResolvedWorkerStackOptions } from './options';
+
+/** Prefect Cloud (`…/api/accounts/<id>/workspaces/<id>`) or a self-hosted server (`…/api`). */
+export const PREFECT_API_URL_PATTERN =
+  '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/api(/accounts/[0-9a-fA-F-]{36}/workspaces/[0-9a-fA-F-]{36})?$';
+export const SECRET_ARN_PATTERN = '^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$';
+export const AUTH_MODES = ['api-key', 'auth-string', 'none'] as const;
+
+interface ParameterSpec {
+  readonly label: string;
+  readonly parameter: Parameter;
+}
+
+type Group = { readonly label: string; readonly parameters: Partial<Record<ParamId, ParameterSpec>> };
+
+function groups(o: ResolvedWorkerStackOptions): Group[] {
+  return [
+    {
+      label: 'Prefect',
+      parameters: {
+        [Param.PrefectApiUrl]: {
+          label: 'Prefect API URL',
+          parameter: {
+            Type: 'String',
+            Description:
+              'Prefect Cloud: https://api.prefect.cloud/api/accounts/<account id>/workspaces/<workspace id>. Self-hosted: https://<host>/api.',
+            AllowedPattern: PREFECT_API_URL_PATTERN,
+            ConstraintDescription: 'must be an http(s) URL ending in /api, or a Prefect Cloud workspace URL',
+          },
+        },
+        [Param.PrefectAuthMode]: {
+          label: 'Authentication',
+          parameter: {
+            Type: 'String',
+            Description:
+              'api-key: a Prefect Cloud API key (sent as Bearer). auth-string: "user:pass" of a self-hosted server (PREFECT_API_AUTH_STRING). none: an open self-hosted server.',
+            AllowedValues: [...AUTH_MODES],
+            Default: 'api-key',
+          },
+        },
+        [Param.PrefectAuthSecretArn]: {
+          label: 'Existing credential secret ARN',
+          parameter: {
+            Type: 'String',
+            Description:
+              'ARN of an existing Secrets Manager secret whose plain-text value is the API key or auth string. Leave empty to create one from the value below.',
+            Default: '',
+            AllowedPattern: SECRET_ARN_PATTERN,
+            ConstraintDescription: 'must be empty or a Secrets Manager secret ARN',
+          },
+        },
+        [Param.PrefectAuthValue]: {
+          label: 'New credential value',
+          parameter: {
+            Type: 'String',
+            Description:
+              'The API key or "user:pass" auth string; the stack stores it in a new Secrets Manager secret. Leave empty when you give a secret ARN above.',
+            Default: '',
+            NoEcho: true,
+            MaxLength: 4096,
+          },
+        },
+        [Param.WorkPoolName]: {
+          label: 'Work pool',
+          parameter: {
+            Type: 'String',
+            Description: 'Name of the Prefect ECS work pool the workers poll.',
+            Default: o.workPoolName,
+            AllowedPattern: WORK_POOL_NAME_PATTERN,
+            ConstraintDescription: 'must be 1-63 letters, digits, ".", "_" or "-"',
+          },
+        },
+        [Param.WorkQueues]: {
+          label: 'Work queues',
+          parameter: {
+            Type: 'String',
+            Description: 'Comma-separated work queues of the pool to poll. Empty polls every queue of the pool.',
+            Default: '',
+            AllowedPattern: '^([A-Za-z0-9][A-Za-z0-9._ -]*(,[A-Za-z0-9][A-Za-z0-9._ -]*)*)?$',
+            ConstraintDescription: 'must be a comma-separated list of queue names',
+          },
+        },
+      },
+    },
+    {
+      label: 'Network',
+      parameters: {
+        [Param.VpcId]: {
+          label: 'VPC',
+          parameter: { Type: 'AWS::EC2::VPC::Id', Description: 'VPC of the worker and its flow-run tasks.' },
+        },
+        [Param.SubnetIds]: {
+          label: 'Subnets',
+          parameter: {
+            Type: 'List<AWS::EC2::Subnet::Id>',
+            Description: 'Subnets of the VPC above for workers and flow runs. Private subnets need a NAT gateway or VPC endpoints.',
+          },
+        },
+        [Param.AssignPublicIp]: {
+          label: 'Public IP',
+          parameter: {
+            Type: 'String',
+            Description: 'ENABLED only for public subnets without a NAT gateway; tasks still accept no inbound traffic.',
+            AllowedValues: ['DISABLED', 'ENABLED'],
+            Default: 'DISABLED',
+          },
+        },
+        [Param.ExistingClusterName]: {
+          label: 'Existing ECS cluster',
+          parameter: {
+            Type: 'String',
+            Description: 'Name of an ECS cluster to use. Empty creates one with FARGATE and FARGATE_SPOT capacity providers.',
+            Default: '',
+            AllowedPattern: '^[A-Za-z0-9_-]{0,255}$',
+            ConstraintDescription: 'must be empty or an ECS cluster name (letters, digits, "-" and "_")',
+          },
+        },
+      },
+    },
+    {
+      label: 'Worker',
+      parameters: {
+        [Param.WorkerImage]: {
+          label: 'Worker image',
+          parameter: {
+            Type: 'String',
+            Description: 'prefect-aws image with a pinned version tag or digest (not "latest").',
+            Default: o.workerImage,
+            AllowedPattern: PINNED_IMAGE_PATTERN,
+            ConstraintDescription: 'must be pinned to a version tag or a sha256 digest, not "latest" or untagged',
+          },
+        },
+        [Param.WorkerSize]: {
+          label: 'Worker size (CPU units/MiB)',
+          parameter: {
+            Type: 'String',
+            Description: 'Fargate CPU units and memory of one worker task; only valid Fargate pairs are offered.',
+            Default: o.workerSize,
+            AllowedValues: [...FARGATE_SIZES],
+          },
+        },
+        [Param.UseFargateSpot]: {
+          label: 'Fargate Spot',
+          parameter: {
+            Type: 'String',
+            Description: 'Run workers on Fargate Spot (about 70% cheaper; a reclaimed worker is replaced).',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
+        [Param.LogRetentionDays]: {
+          label: 'Log retention (days)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Retention of the worker and flow-run log groups.',
+            Default: o.logRetentionDays,
+            AllowedValues: [...LOG_RETENTION_DAYS],
+          },
+        },
+        [Param.MinWorkers]: {
+          label: 'Minimum workers',
+          parameter: {
+            Type: 'Number',
+            Description: 'Workers kept running when nothing is due. 0 scales to zero.',
+            Default: o.scaling.minWorkers,
+            MinValue: 0,
+            MaxValue: 100,
+          },
+        },
+        [Param.MaxWorkers]: {
+          label: 'Maximum workers',
+          parameter: { Type: 'Number', Description: 'Upper bound of workers.', Default: o.scaling.maxWorkers, MinValue: 1, MaxValue: 100 },
+        },
+        [Param.RunsPerWorker]: {
+          label: 'Runs per worker',
+          parameter: {
+            Type: 'Number',
+            Description: 'Flow runs one worker submits at once (prefect worker start --limit).',
+            Default: o.scaling.runsPerWorker,
+            MinValue: 1,
+            MaxValue: 100,
+          },
+        },
+        [Param.LookaheadSeconds]: {
+          label: 'Look-ahead (seconds)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Scheduled runs due within this window wake a worker ahead of time.',
+            Default: o.scaling.lookaheadSeconds,
+            MinValue: 0,
+            MaxValue: 86400,
+          },
+        },
+        [Param.IdleGraceSeconds]: {
+          label: 'Idle grace (seconds)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Time after the last run ended before workers scale in.',
+            Default: o.scaling.idleGraceSeconds,
+            MinValue: 0,
+            MaxValue: 86400,
+          },
+        },
+      },
+    },
+    {
+      label: 'Flow runs',
+      parameters: {
+        [Param.FlowRunManagedPolicyArns]: {
+          label: 'Flow-run managed policies',
+          parameter: {
+            Type: 'CommaDelimitedList',
+            Description: 'Comma-separated ARNs of managed policies for the flow-run task role (what your flows may access). Empty grants nothing.',
+            Default: '',
+            AllowedPattern: '^(arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+)?$',
+            ConstraintDescription: 'each entry must be an IAM managed policy ARN',
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** Parameters, their Conditions and Rules. */
+export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFragment {
+  const Parameters: NonNullable<TemplateFragment['Parameters']> = {};
+  for (const group of groups(o)) {
+    for (const [id, spec] of Object.entries(group.parameters)) Parameters[id] = spec!.parameter;
+  }
+  const authMode = ref(Param.PrefectAuthMode);
+  const secretArnGiven = not(equals(ref(Param.PrefectAuthSecretArn), ''));
+  const valueGiven = not(equals(ref(Param.PrefectAuthValue), ''));
+  return {
+    Parameters,
+    Conditions: {
+      [Cond.HasAuth]: not(equals(authMode, 'none')),
+      [Cond.CreateAuthSecret]: and(not(equals(authMode, 'none')), valueGiven),
+      [Cond.UseExistingAuthSecret]: and(not(equals(authMode, 'none')), secretArnGiven),
+      [Cond.UseApiKey]: equals(authMode, 'api-key'),
+      [Cond.CreateCluster]: equals(ref(Param.ExistingClusterName), ''),
+      [Cond.UseFargateSpot]: equals(ref(Param.UseFargateSpot), 'true'),
+      [Cond.HasFlowRunPolicies]: not(equals(joinedFlowRunPolicyArns(), '')),
+    },
+    Rules: {
+      CredentialGivenOnce: {
+        RuleCondition: not(equals(authMode, 'none')),
+        Assertions: [
+          {
+            Assert: or(secretArnGiven, valueGiven),
+            AssertDescription: 'With api-key or auth-string authentication, give PrefectAuthSecretArn or PrefectAuthValue.',
+          },
+          {
+            Assert: not(and(secretArnGiven, valueGiven)),
+            AssertDescription: 'Give either PrefectAuthSecretArn or PrefectAuthValue, not both.',
+          },
+        ],
+      },
+      NoCredentialWithoutAuth: {
+        RuleCondition: equals(authMode, 'none'),
+        Assertions: [
+          {
+            Assert: and(not(secretArnGiven), not(valueGiven)),
+            AssertDescription: 'PrefectAuthMode is none: leave PrefectAuthSecretArn and PrefectAuthValue empty (or pick api-key/auth-string).',
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** `Fn::Join` of the list gives "" exactly when the CommaDelimitedList parameter is empty. */
+function joinedFlowRunPolicyArns() {
+  return { 'Fn::Join': ['', ref(Param.FlowRunManagedPolicyArns)] };
+}
+
+/** The console form: parameter groups in the order above, with labels. */
+export function buildWorkerInterface(o: ResolvedWorkerStackOptions): Record<string, unknown> {
+  const all = groups(o);
+  return {
+    'AWS::CloudFormation::Interface': {
+      ParameterGroups: all.map((g) => ({ Label: { default: g.label }, Parameters: Object.keys(g.parameters) })),
+      ParameterLabels: Object.fromEntries(
+        all.flatMap((g) => Object.entries(g.parameters).map(([id, spec]) => [id, { default: spec!.label }])),
+      ),
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The published worker stack: Prefect workers on ECS Fargate, wired to the stack's network,
+ * roles, logs and task-event observer. Composes the concern builders in a fixed order so the
+ * output is byte-identical for the same options.
+ */
+import { mergeFragments, ref, sub, toPlainJson, type StackTemplate, type TemplateFragment } from '../cfn';
+import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../ecs';
+import { buildEcsObserver } from '../events';
+import { buildWorkerRoles } from '../iam';
+import { Cond, Res, attr } from '../ids';
+import { buildLogGroups } from '../logs';
+import { buildSecurityGroups } from '../network';
+import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
+import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
+import { buildPrefectSecret, prefectSecretArn } from '../secrets';
+
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+const output = (Description: string, Value: unknown, Condition?: string) => ({
+  Description,
+  Value,
+  ...(Condition ? { Condition } : {}),
+  Export: { Name: sub(`\${AWS::StackName}-${Description.split(' ')[0]}`) },
+});
+
+export function buildWorkerOutputs(): TemplateFragment {
+  return {
+    Outputs: {
+      ClusterName: output('ClusterName of the ECS cluster', clusterNameValue()),
+      ClusterArn: output('ClusterArn of the ECS cluster', clusterArnValue()),
+      WorkerServiceName: output('WorkerServiceName (the scaler sets its desired count)', attr(Res.WorkerService, 'Name')),
+      WorkerServiceArn: output('WorkerServiceArn', ref(Res.WorkerService)),
+      WorkerExecutionRoleArn: output('WorkerExecutionRoleArn', attr(Res.WorkerExecutionRole, 'Arn')),
+      WorkerTaskRoleArn: output('WorkerTaskRoleArn', attr(Res.WorkerTaskRole, 'Arn')),
+      FlowRunExecutionRoleArn: output('FlowRunExecutionRoleArn for the work pool', attr(Res.FlowRunExecutionRole, 'Arn')),
+      FlowRunTaskRoleArn: output('FlowRunTaskRoleArn for the work pool', attr(Res.FlowRunTaskRole, 'Arn')),
+      FlowRunSecurityGroupId: output('FlowRunSecurityGroupId for the work pool', ref(Res.FlowRunSecurityGroup)),
+      ObserverQueueUrl: output('ObserverQueueUrl of ECS task state events', ref(Res.ObserverQueue)),
+      ObserverQueueArn: output('ObserverQueueArn', attr(Res.ObserverQueue, 'Arn')),
+      WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
+      FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
+      PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', prefectSecretArn(), Cond.HasAuth),
+    },
+  };
+}
+
+/** Every concern of the worker stack, in the order they appear in the template. */
+export function workerStackFragments(options: WorkerStackOptions = {}): TemplateFragment[] {
+  const resolved = resolveWorkerStackOptions(options);
+  return [
+    buildWorkerParameters(resolved),
+    buildPrefectSecret(),
+    buildWorkerRoles(),
+    buildSecurityGroups(),
+    buildLogGroups(),
+    buildCluster(),
+    buildWorker(),
+    buildEcsObserver(),
+    buildWorkerOutputs(),
+  ];
+}
+
+export function buildWorkerStack(options: WorkerStackOptions = {}): StackTemplate {
+  const resolved = resolveWorkerStackOptions(options);
+  const merged = mergeFragments(workerStackFragments(options));
+  return toPlainJson({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Transform: SAM_TRANSFORM,
+    Description: 'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero, least-privilege IAM, ECS task observer.',
+    Metadata: buildWorkerInterface(resolved),
+    Parameters: merged.Parameters,
+    Rules: merged.Rules,
+    Conditions: merged.Conditions,
+    Resources: merged.Resources,
+    Outputs: merged.Outputs,
+  }) as StackTemplate;
+}
