@@ -56,7 +56,8 @@ function workerEnvironment() {
   return Object.entries(env).map(([Name, Value]) => ({ Name, Value }));
 }
 
-function workerContainer() {
+/** Container memory repeats the task's: the same hard limit, and tools that ignore task-level Fargate fields still see one. */
+function workerContainer(memory: Intrinsic) {
   return {
     Name: WORKER_CONTAINER_NAME,
     Image: ref(Param.WorkerImage),
@@ -70,6 +71,7 @@ function workerContainer() {
       [{ Name: iff(Cond.UseApiKey, 'PREFECT_API_KEY', 'PREFECT_API_AUTH_STRING'), ValueFrom: prefectSecretArn() }],
       noValue(),
     ),
+    Memory: memory,
     ReadonlyRootFilesystem: true,
     MountPoints: [{ SourceVolume: SCRATCH_VOLUME, ContainerPath: '/tmp', ReadOnly: false }],
     HealthCheck: { Command: ['CMD-SHELL', HEALTH_CHECK], Interval: 30, Timeout: 10, Retries: 3, StartPeriod: 60 },
@@ -110,7 +112,7 @@ export function buildWorker(): TemplateFragment {
         ExecutionRoleArn: attr(Res.WorkerExecutionRole, 'Arn'),
         TaskRoleArn: attr(Res.WorkerTaskRole, 'Arn'),
         Volumes: [{ Name: SCRATCH_VOLUME }],
-        ContainerDefinitions: [workerContainer()],
+        ContainerDefinitions: [workerContainer(memory)],
       }),
       [Res.WorkerService]: new ECS.Service({
         Cluster: clusterNameValue(),

@@ -1,0 +1,44 @@
+/** Runs every policy check over a template and returns what is not compliant, explained. */
+import { ecsTaskActionsConditionedOnCluster } from './checks/ecsTaskActionsConditionedOnCluster';
+import { noSecretInEnvironment } from './checks/noSecretInEnvironment';
+import { noSecretInOutputs } from './checks/noSecretInOutputs';
+import { noWildcardAction } from './checks/noWildcardAction';
+import { passRoleNamesRolesForEcsTasks } from './checks/passRoleNamesRolesForEcsTasks';
+import { secretParametersAreNoEcho } from './checks/secretParametersAreNoEcho';
+import { wildcardResourceOnlyForUnscopedActions } from './checks/wildcardResourceOnlyForUnscopedActions';
+import { EXPLANATIONS, type CheckName } from './explanations';
+import { iamStatements } from './statements';
+import type { CfnTemplate, Verdict } from './types';
+
+export interface PolicyFinding {
+  readonly check: CheckName;
+  readonly subject: string;
+  readonly verdict: Verdict;
+  readonly explanation: string;
+}
+
+const STATEMENT_CHECKS = { noWildcardAction, wildcardResourceOnlyForUnscopedActions, passRoleNamesRolesForEcsTasks, ecsTaskActionsConditionedOnCluster };
+
+/** Every verdict, for every subject each check applies to. */
+export function evaluatePolicies(template: CfnTemplate): PolicyFinding[] {
+  const results: PolicyFinding[] = [];
+  const record = (check: CheckName, subject: string, verdict: Verdict) =>
+    results.push({ check, subject, verdict, explanation: EXPLANATIONS[check] });
+  for (const located of iamStatements(template)) {
+    for (const [name, check] of Object.entries(STATEMENT_CHECKS)) {
+      record(name as CheckName, `${located.resource}.${located.path}`, check(located.statement));
+    }
+  }
+  for (const parameter of Object.keys(template.Parameters ?? {})) {
+    record('secretParametersAreNoEcho', `Parameters.${parameter}`, secretParametersAreNoEcho(template, parameter));
+  }
+  for (const resource of Object.keys(template.Resources)) {
+    record('noSecretInEnvironment', `Resources.${resource}`, noSecretInEnvironment(template, resource));
+  }
+  for (const output of Object.keys(template.Outputs ?? {})) {
+    record('noSecretInOutputs', `Outputs.${output}`, noSecretInOutputs(template, output));
+  }
+  return results;
+}
+
+export const failures = (findings: PolicyFinding[]) => findings.filter((f) => f.verdict === 'NON_COMPLIANT' || f.verdict === 'UNRESOLVABLE');

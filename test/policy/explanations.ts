@@ -1,0 +1,12 @@
+/** Why each check exists (DESIGN.md "Least privilege" and "Secrets"). */
+export const EXPLANATIONS = {
+  noWildcardAction: 'An Allow statement grants "*" or a whole service; name the actions.',
+  wildcardResourceOnlyForUnscopedActions:
+    'Resource "*" is only for actions AWS cannot scope, listed with reasons in templates/iamUnscopedActions.ts.',
+  passRoleNamesRolesForEcsTasks: 'iam:PassRole must name its roles and carry an iam:PassedToService condition.',
+  ecsTaskActionsConditionedOnCluster: 'ecs:RunTask/StopTask/DescribeTasks must carry an ecs:cluster condition.',
+  secretParametersAreNoEcho: 'A parameter that feeds a secret must be NoEcho.',
+  noSecretInEnvironment: 'A secret must reach a container through "Secrets", never "Environment".',
+  noSecretInOutputs: 'An output must not reveal a NoEcho parameter or a secret value.',
+} as const;
+export type CheckName = keyof typeof EXPLANATIONS;

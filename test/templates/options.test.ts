@@ -1,0 +1,40 @@
+import { buildWorkerStack } from '../../templates/stacks/worker';
+import { InvalidOptionError, resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/options';
+
+describe('worker stack options', () => {
+  it('resolves documented defaults: scale to zero, 3 workers, 4 runs each', () => {
+    const o = resolveWorkerStackOptions();
+    expect(o.scaling).toEqual({ minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 300, idleGraceSeconds: 120 });
+    expect(o.workerImage).toMatch(/^prefecthq\/prefect-aws:\d/);
+    expect(o.workerSize).toBe('512/1024');
+  });
+
+  it.each<[string, WorkerStackOptions, RegExp]>([
+    ['workerSize=300/512', { workerSize: '300/512' }, /^workerSize must be a valid Fargate "cpu\/memory" pair .*\(got "300\/512"\)$/],
+    ['workerSize=256/4096', { workerSize: '256/4096' }, /^workerSize .*\(got "256\/4096"\)$/],
+    ['workerImage latest', { workerImage: 'prefecthq/prefect-aws:latest' }, /^workerImage must be pinned .*\(got "prefecthq\/prefect-aws:latest"\)$/],
+    ['workerImage untagged', { workerImage: 'prefecthq/prefect-aws' }, /^workerImage must be pinned/],
+    ['logRetentionDays=10', { logRetentionDays: 10 }, /^logRetentionDays must be one of 1\|3\|5\|7\|14\|30.*\(got 10\)$/],
+    ['workPoolName with a space', { workPoolName: 'my pool' }, /^workPoolName must be 1-63 letters/],
+    ['minWorkers=-1', { scaling: { minWorkers: -1 } }, /^scaling\.minWorkers must be a whole number from 0 to 100 \(got -1\)$/],
+    ['runsPerWorker=1.5', { scaling: { runsPerWorker: 1.5 } }, /^scaling\.runsPerWorker must be a whole number/],
+    ['minWorkers above maxWorkers', { scaling: { minWorkers: 5, maxWorkers: 2 } }, /^scaling\.minWorkers must not exceed scaling\.maxWorkers=2 \(got 5\)$/],
+  ])('rejects %s naming the option', (_name, options, message) => {
+    expect(() => buildWorkerStack(options)).toThrow(InvalidOptionError);
+    expect(() => buildWorkerStack(options)).toThrow(message);
+  });
+
+  it('accepts a digest-pinned image and every documented Fargate size boundary', () => {
+    const digest = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker@sha256:${'a'.repeat(64)}`;
+    for (const workerSize of ['256/512', '256/2048', '4096/30720', '16384/122880']) {
+      expect(() => resolveWorkerStackOptions({ workerImage: digest, workerSize })).not.toThrow();
+    }
+  });
+
+  it('makes the options the parameter defaults', () => {
+    const t = buildWorkerStack({ workPoolName: 'etl', workerSize: '1024/2048', scaling: { maxWorkers: 7 } });
+    expect(t.Parameters.WorkPoolName!.Default).toBe('etl');
+    expect(t.Parameters.WorkerSize!.Default).toBe('1024/2048');
+    expect(t.Parameters.MaxWorkers!.Default).toBe(7);
+  });
+});

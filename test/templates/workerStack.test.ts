@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FARGATE_SIZES } from '../../templates/constants';
+import { WORKER_START_SCRIPT } from '../../templates/ecs';
+import { parseCfnYaml, toJson, toYaml } from '../../templates/serialize';
+import { buildWorkerStack } from '../../templates/stacks/worker';
+import { resourcesOfType, type Json } from '../support/template';
+
+const template = buildWorkerStack() as unknown as Json;
+const resources = template.Resources as Json;
+const GOLDEN = path.join(__dirname, 'golden', 'worker.template.json');
+
+describe('worker stack template', () => {
+  it('matches the golden file (UPDATE_GOLDEN=1 npm test rewrites it after an intended change)', () => {
+    const text = toJson(buildWorkerStack());
+    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN, text);
+    expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('is byte-identical across synthesis runs', () => {
+    expect(toJson(buildWorkerStack())).toBe(toJson(buildWorkerStack()));
+    expect(toYaml(buildWorkerStack())).toBe(toYaml(buildWorkerStack()));
+  });
+
+  it('says the same thing in YAML short form as in JSON', () => {
+    const yaml = toYaml(template);
+    expect(yaml).toContain('!Ref WorkerImage');
+    expect(yaml).toContain('!GetAtt EcsObserverQueue.Arn');
+    expect(yaml).toContain('!If');
+    expect(parseCfnYaml(yaml)).toEqual(template);
+  });
+
+  it('never sets the worker desired count, so a stack update cannot reset it', () => {
+    const [[, service]] = resourcesOfType(template, 'AWS::ECS::Service');
+    expect(service!.Properties).not.toHaveProperty('DesiredCount');
+    expect(service!.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+  });
+
+  it('runs `prefect worker start --pool <pool> --type ecs --with-healthcheck` with the runs-per-worker limit and optional queues', () => {
+    const container = resources.WorkerTaskDefinition.Properties.ContainerDefinitions[0];
+    expect(container.EntryPoint).toEqual(['/bin/sh', '-c']);
+    expect(container.Command).toEqual([WORKER_START_SCRIPT]);
+    expect(WORKER_START_SCRIPT).toContain(
+      'prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_RUNS_PER_WORKER"',
+    );
+    const env = Object.fromEntries(container.Environment.map((e: Json) => [e.Name, e.Value]));
+    expect(env.PREFECT_ECS_STACK_WORK_POOL).toEqual({ Ref: 'WorkPoolName' });
+    expect(env.PREFECT_ECS_STACK_WORK_QUEUES).toEqual({ Ref: 'WorkQueues' });
+    expect(env.PREFECT_ECS_STACK_RUNS_PER_WORKER).toEqual({ Ref: 'RunsPerWorker' });
+    expect(env.PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_NAME).toEqual({ 'Fn::GetAtt': ['EcsObserverQueue', 'QueueName'] });
+    expect(env.PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_ENABLED).toBe('true');
+    expect(container.HealthCheck.Command[1]).toContain('http://127.0.0.1:8080/health');
+    expect(container.LogConfiguration.LogDriver).toBe('awslogs');
+    expect(container.ReadonlyRootFilesystem).toBe(true);
+  });
+
+  it('injects the credential as PREFECT_API_KEY or PREFECT_API_AUTH_STRING from Secrets Manager', () => {
+    const container = resources.WorkerTaskDefinition.Properties.ContainerDefinitions[0];
+    expect(container.Secrets).toEqual({
+      'Fn::If': [
+        'HasPrefectAuth',
+        [
+          {
+            Name: { 'Fn::If': ['UsePrefectApiKey', 'PREFECT_API_KEY', 'PREFECT_API_AUTH_STRING'] },
+            ValueFrom: { 'Fn::If': ['UseExistingPrefectAuthSecret', { Ref: 'PrefectAuthSecretArn' }, { Ref: 'PrefectAuthSecret' }] },
+          },
+        ],
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    expect(resources.PrefectAuthSecret.Condition).toBe('CreatePrefectAuthSecret');
+    expect(template.Parameters.PrefectAuthValue.NoEcho).toBe(true);
+  });
+
+  it('offers exactly the valid Fargate CPU/memory pairs as worker sizes', () => {
+    expect(template.Parameters.WorkerSize.AllowedValues).toEqual(FARGATE_SIZES);
+    expect(FARGATE_SIZES).toHaveLength(74);
+    expect(FARGATE_SIZES).toContain('256/512');
+    expect(FARGATE_SIZES).not.toContain('256/4096');
+    expect(FARGATE_SIZES).toContain('16384/122880');
+  });
+
+  it('checks credential combinations with Rules before anything is created', () => {
+    const rule = template.Rules.CredentialGivenOnce;
+    expect(rule.RuleCondition).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'PrefectAuthMode' }, 'none'] }] });
+    expect(rule.Assertions.map((a: Json) => a.AssertDescription)).toEqual([
+      expect.stringContaining('give PrefectAuthSecretArn or PrefectAuthValue'),
+      expect.stringContaining('not both'),
+    ]);
+  });
+
+  it('creates a cluster with FARGATE and FARGATE_SPOT only when none is given', () => {
+    expect(resources.Cluster.Condition).toBe('CreateCluster');
+    expect(resources.Cluster.Properties.CapacityProviders).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    expect(template.Conditions.CreateCluster).toEqual({ 'Fn::Equals': [{ Ref: 'ExistingClusterName' }, ''] });
+  });
+
+  it('gives the worker an egress-only security group', () => {
+    const group = resources.WorkerSecurityGroup.Properties;
+    expect(group).not.toHaveProperty('SecurityGroupIngress');
+    expect(resources.WorkerService.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toEqual([{ Ref: 'WorkerSecurityGroup' }]);
+    expect(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+  });
+
+  it('sends this cluster\'s task state changes to an encrypted queue with a DLQ that only the rule may write', () => {
+    const rule = resources.EcsTaskStateChangeRule.Properties;
+    expect(rule.EventPattern.source).toEqual(['aws.ecs']);
+    expect(rule.EventPattern['detail-type']).toEqual(['ECS Task State Change']);
+    expect(rule.EventPattern.detail.clusterArn).toHaveLength(1);
+    expect(resources.EcsObserverQueue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(resources.EcsObserverQueue.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['EcsObserverDeadLetterQueue', 'Arn'] });
+    const [allow] = resources.EcsObserverQueuePolicy.Properties.PolicyDocument.Statement;
+    expect(allow.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['EcsTaskStateChangeRule', 'Arn'] } } });
+  });
+
+  it('keeps log groups with retention, and outputs every handle the other parts need', () => {
+    for (const id of ['WorkerLogGroup', 'FlowRunLogGroup']) {
+      expect(resources[id].Properties.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+      expect(resources[id].DeletionPolicy).toBe('Retain');
+    }
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['ClusterName', 'WorkerServiceName', 'WorkerTaskRoleArn', 'FlowRunExecutionRoleArn', 'FlowRunTaskRoleArn',
+        'ObserverQueueUrl', 'WorkerLogGroupName', 'FlowRunLogGroupName', 'PrefectSecretArn']),
+    );
+  });
+
+  it('names no physical resource (names would collide across stacks and regions)', () => {
+    const named = Object.entries(resources).filter(([, r]) =>
+      ['RoleName', 'ClusterName', 'QueueName', 'LogGroupName', 'ServiceName', 'Name', 'GroupName'].some((p) => p in ((r as Json).Properties ?? {})),
+    );
+    expect(named).toEqual([]);
+  });
+
+  it('lays out the console form with every parameter in exactly one group', () => {
+    const form = template.Metadata['AWS::CloudFormation::Interface'];
+    const grouped = form.ParameterGroups.flatMap((g: Json) => g.Parameters);
+    expect(form.ParameterGroups.map((g: Json) => g.Label.default)).toEqual(['Prefect', 'Network', 'Worker', 'Flow runs']);
+    expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
+    for (const id of grouped) expect(form.ParameterLabels[id].default).toBeTruthy();
+  });
+});
