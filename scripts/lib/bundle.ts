@@ -6,11 +6,13 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LAMBDA_BUNDLES_DIR, LAMBDAS_DIR } from './paths';
+import { LAMBDA_BUNDLES_DIR, LAMBDAS_DIR, ROOT } from './paths';
 
 /** Node target of the bundles; matches LAMBDA_RUNTIME in templates/constants.ts. */
 export const BUNDLE_TARGET = 'node22';
 export const SHARED_LAMBDA_FOLDER = 'common';
+/** Lambda credentials always arrive in environment variables; see that module. */
+export const LAMBDA_CREDENTIAL_PROVIDER = path.join(ROOT, 'lambdas', 'common', 'lambdaCredentialProvider.ts');
 
 export interface BundleResult {
   readonly name: string;
@@ -37,6 +39,9 @@ export async function bundleLambdas(lambdasDir = LAMBDAS_DIR, outDir = LAMBDA_BU
       outfile: file,
       bundle: true,
       platform: 'node',
+      // Prefer the ES-module builds of dependencies (the AWS SDK ships both): only they tree-shake.
+      mainFields: ['module', 'main'],
+      alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIAL_PROVIDER },
       target: BUNDLE_TARGET,
       format: 'esm',
       minify: true,

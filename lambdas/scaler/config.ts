@@ -1,0 +1,45 @@
+/** The scaler's settings, from the environment the template sets. */
+import { commaList, optionalString, requireInteger, requireOneOf, requireString, type Env } from '../common/config';
+import { ConfigError } from '../common/errors';
+import { AUTH_MODES } from '../common/prefect/auth';
+import type { PrefectConnection } from '../common/prefect/client';
+import type { ScalingSettings } from './policy';
+
+export interface ScalerConfig {
+  readonly prefect: PrefectConnection;
+  readonly workPool: string;
+  readonly workQueues: readonly string[];
+  readonly cluster: string;
+  readonly service: string;
+  readonly settings: ScalingSettings;
+  /** Secret holding the webhook token; undefined when the webhook is off. */
+  readonly webhookTokenSecretArn?: string;
+  /** @default "PrefectEcsStack" */
+  readonly metricsNamespace: string;
+}
+
+export function readScalerConfig(env: Env): ScalerConfig {
+  const authMode = requireOneOf(env, 'PREFECT_AUTH_MODE', AUTH_MODES);
+  const secretArn = optionalString(env, 'PREFECT_SECRET_ARN');
+  if (authMode !== 'none' && !secretArn) throw new ConfigError('PREFECT_SECRET_ARN', `is not set but PREFECT_AUTH_MODE is ${authMode}`);
+  const settings: ScalingSettings = {
+    minWorkers: requireInteger(env, 'MIN_WORKERS', 0, 100),
+    maxWorkers: requireInteger(env, 'MAX_WORKERS', 1, 100),
+    runsPerWorker: requireInteger(env, 'RUNS_PER_WORKER', 1, 100),
+    lookaheadSeconds: requireInteger(env, 'LOOKAHEAD_SECONDS', 0, 86_400),
+    idleGraceSeconds: requireInteger(env, 'IDLE_GRACE_SECONDS', 0, 86_400),
+  };
+  if (settings.minWorkers > settings.maxWorkers) {
+    throw new ConfigError('MIN_WORKERS', `(${settings.minWorkers}) must not exceed MAX_WORKERS (${settings.maxWorkers})`);
+  }
+  return {
+    prefect: { apiUrl: requireString(env, 'PREFECT_API_URL'), authMode, secretArn },
+    workPool: requireString(env, 'WORK_POOL'),
+    workQueues: commaList(env, 'WORK_QUEUES'),
+    cluster: requireString(env, 'ECS_CLUSTER'),
+    service: requireString(env, 'ECS_SERVICE'),
+    settings,
+    webhookTokenSecretArn: optionalString(env, 'WEBHOOK_TOKEN_SECRET_ARN'),
+    metricsNamespace: optionalString(env, 'METRICS_NAMESPACE') ?? 'PrefectEcsStack',
+  };
+}

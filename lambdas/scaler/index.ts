@@ -1,0 +1,25 @@
+/** Lambda entry point: real clients at module scope (reused while warm), config read once. */
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AWS_CLIENT_CONFIG } from '../common/aws';
+import { createLogger } from '../common/log';
+import { writeMetrics } from '../common/metrics';
+import { createPrefectClient } from '../common/prefect/client';
+import { CachedSecretReader } from '../common/secrets';
+import { readScalerConfig } from './config';
+import { createScalerHandler } from './handler';
+
+const log = createLogger('scaler');
+const config = readScalerConfig(process.env);
+const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
+// Read the webhook token while the function starts, so a rejected request costs no AWS call.
+if (config.webhookTokenSecretArn) secrets.get(config.webhookTokenSecretArn).catch(() => undefined);
+
+export const handler = createScalerHandler(config, {
+  ecs: new ECSClient(AWS_CLIENT_CONFIG),
+  prefect: createPrefectClient(config.prefect, { secrets, http: { timeoutMs: 5000, deadlineMs: 20_000 } }),
+  secrets,
+  log,
+  writeMetrics: (line) => writeMetrics(line),
+  now: () => new Date(),
+});
