@@ -24,6 +24,16 @@ export class NetworkError extends PrefectEcsStackError {
 
 const retryableStatus = (status: number) => status === 429 || status >= 500;
 
+/** Settles when the signal aborts even if the fetch implementation ignores it. */
+function withTimeout<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function fetchWithRetries(request: Request, policy: HttpPolicy = {}, fetchImpl: FetchLike = fetch): Promise<Response> {
   const retry = resolveRetryPolicy(policy);
   const timeoutMs = policy.timeoutMs ?? 5000;
@@ -33,8 +43,8 @@ export async function fetchWithRetries(request: Request, policy: HttpPolicy = {}
     const isLast = attempt === retry.attempts - 1;
     let retryAfter: number | undefined;
     try {
-      const remaining = Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
-      const response = await fetchImpl(new Request(request.clone(), { signal: AbortSignal.timeout(remaining) }));
+      const signal = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
+      const response = await withTimeout(fetchImpl(new Request(request.clone(), { signal })), signal);
       if (!retryableStatus(response.status) || isLast) return response;
       retryAfter = retryAfterMs(response.headers.get('retry-after'));
       lastFailure = `HTTP ${response.status}`;
