@@ -6,7 +6,7 @@
 import { Events, SQS } from 'cloudform';
 import { sub, type TemplateFragment } from './cfn';
 import { clusterArnValue } from './ecs';
-import { Res, attr, refRes } from './ids';
+import { Res, attr, refRes, type ResId } from './ids';
 
 /** Task events are only useful while fresh; unread ones expire after an hour. */
 const OBSERVER_RETENTION_SECONDS = 3600;
@@ -57,6 +57,39 @@ export function buildEcsObserver(): TemplateFragment {
               Action: 'sqs:*',
               Resource: queueArn,
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      }),
+    },
+  };
+}
+
+/**
+ * The dead-letter queue of the stack's Lambdas: failed async invocations (the function's DLQ)
+ * and events EventBridge could not deliver (the rules' DLQ). An alarm watches it.
+ */
+export function buildLambdaDeadLetterQueue(rules: readonly ResId[]): TemplateFragment {
+  const queueArn = attr(Res.LambdaDeadLetterQueue, 'Arn');
+  return {
+    Resources: {
+      [Res.LambdaDeadLetterQueue]: new SQS.Queue({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+      }),
+      [Res.LambdaDeadLetterQueuePolicy]: new SQS.QueuePolicy({
+        Queues: [refRes(Res.LambdaDeadLetterQueue)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'UndeliverableEventsOfTheseRules',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => attr(rule, 'Arn')) } },
             },
           ],
         },

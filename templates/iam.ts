@@ -61,7 +61,7 @@ const writeLogs = (logGroup: ResId): Statement =>
   allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(logGroup, 'Arn'));
 
 /** Read of the Prefect credential, present only when the stack uses one. */
-const readPrefectSecret = (): Intrinsic =>
+export const readPrefectSecret = (): Intrinsic =>
   iff(Cond.HasAuth, allow('ReadPrefectCredential', ['secretsmanager:GetSecretValue'], prefectSecretArn()), noValue());
 
 function workerTaskStatements(): Statement[] {
@@ -119,3 +119,27 @@ export function buildWorkerRoles(): TemplateFragment {
     },
   };
 }
+
+/** Trust policy for a Lambda function of this account. */
+export function lambdaTrustPolicy() {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      },
+    ],
+  };
+}
+
+/** What every function of the stack needs: its own log group, and the shared dead-letter queue. */
+export function functionBasics(logGroup: ResId): Statement[] {
+  return [
+    allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(logGroup, 'Arn')),
+    allow('SendToDeadLetterQueue', ['sqs:SendMessage'], attr(Res.LambdaDeadLetterQueue, 'Arn')),
+  ];
+}
+

@@ -25,6 +25,8 @@ export const Param = {
   LookaheadSeconds: 'LookaheadSeconds',
   IdleGraceSeconds: 'IdleGraceSeconds',
   FlowRunManagedPolicyArns: 'FlowRunManagedPolicyArns',
+  EnableWebhook: 'EnableScalerWebhook',
+  AlarmEmail: 'AlarmEmail',
 } as const;
 export type ParamId = (typeof Param)[keyof typeof Param];
 
@@ -36,6 +38,8 @@ export const Cond = {
   CreateCluster: 'CreateCluster',
   UseFargateSpot: 'UseFargateSpot',
   HasFlowRunPolicies: 'HasFlowRunManagedPolicies',
+  EnableWebhook: 'EnableScalerWebhook',
+  HasAlarmEmail: 'HasAlarmEmail',
 } as const;
 export type CondId = (typeof Cond)[keyof typeof Cond];
 
@@ -56,6 +60,25 @@ export const Res = {
   ObserverDeadLetterQueue: 'EcsObserverDeadLetterQueue',
   ObserverQueuePolicy: 'EcsObserverQueuePolicy',
   ObserverRule: 'EcsTaskStateChangeRule',
+  LambdaDeadLetterQueue: 'LambdaDeadLetterQueue',
+  LambdaDeadLetterQueuePolicy: 'LambdaDeadLetterQueuePolicy',
+  ScalerRole: 'ScalerRole',
+  ScalerLogGroup: 'ScalerLogGroup',
+  ScalerFunction: 'ScalerFunction',
+  ScalerScheduleRule: 'ScalerScheduleRule',
+  ScalerScheduleRulePermission: 'ScalerScheduleRulePermission',
+  ScalerTaskStateRule: 'ScalerTaskStateRule',
+  ScalerTaskStateRulePermission: 'ScalerTaskStateRulePermission',
+  WebhookTokenSecret: 'ScalerWebhookTokenSecret',
+  ScalerFunctionUrl: 'ScalerFunctionUrl',
+  ScalerFunctionUrlPermission: 'ScalerFunctionUrlPermission',
+  ScalerFunctionUrlInvokePermission: 'ScalerFunctionUrlInvokePermission',
+  AlarmTopic: 'AlarmTopic',
+  AlarmEmailSubscription: 'AlarmEmailSubscription',
+  ScalerErrorsAlarm: 'ScalerErrorsAlarm',
+  PrefectUnreachableAlarm: 'PrefectUnreachableAlarm',
+  LambdaDeadLetterAlarm: 'LambdaDeadLetterAlarm',
+  ScalingDashboard: 'ScalingDashboard',
 } as const;
 export type ResId = (typeof Res)[keyof typeof Res];
 

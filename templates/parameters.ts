@@ -214,6 +214,31 @@ function groups(o: ResolvedWorkerStackOptions): Group[] {
       },
     },
     {
+      label: 'Scaler',
+      parameters: {
+        [Param.EnableWebhook]: {
+          label: 'Webhook',
+          parameter: {
+            Type: 'String',
+            Description:
+              'true adds an HTTPS webhook (Lambda function URL) that a Prefect Automation calls on "flow run scheduled/pending" to start a worker within seconds; its token is a generated secret.',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
+        [Param.AlarmEmail]: {
+          label: 'Alarm e-mail',
+          parameter: {
+            Type: 'String',
+            Description: 'Optional e-mail subscribed to the alarm topic (scaler errors, Prefect unreachable, dead letters).',
+            Default: '',
+            AllowedPattern: '^([^@\\s]+@[^@\\s]+\\.[^@\\s]+)?$',
+            ConstraintDescription: 'must be empty or an e-mail address',
+          },
+        },
+      },
+    },
+    {
       label: 'Flow runs',
       parameters: {
         [Param.FlowRunManagedPolicyArns]: {
@@ -250,6 +275,8 @@ export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFr
       [Cond.CreateCluster]: equals(ref(Param.ExistingClusterName), ''),
       [Cond.UseFargateSpot]: equals(ref(Param.UseFargateSpot), 'true'),
       [Cond.HasFlowRunPolicies]: not(equals(joinedFlowRunPolicyArns(), '')),
+      [Cond.EnableWebhook]: equals(ref(Param.EnableWebhook), 'true'),
+      [Cond.HasAlarmEmail]: not(equals(ref(Param.AlarmEmail), '')),
     },
     Rules: {
       CredentialGivenOnce: {

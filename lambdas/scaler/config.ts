@@ -16,6 +16,8 @@ export interface ScalerConfig {
   readonly webhookTokenSecretArn?: string;
   /** @default "PrefectEcsStack" */
   readonly metricsNamespace: string;
+  /** Metric dimension that keeps two stacks with the same pool name apart. @default "local" */
+  readonly stackName: string;
 }
 
 export function readScalerConfig(env: Env): ScalerConfig {
@@ -41,5 +43,6 @@ export function readScalerConfig(env: Env): ScalerConfig {
     settings,
     webhookTokenSecretArn: optionalString(env, 'WEBHOOK_TOKEN_SECRET_ARN'),
     metricsNamespace: optionalString(env, 'METRICS_NAMESPACE') ?? 'PrefectEcsStack',
+    stackName: optionalString(env, 'STACK_NAME') ?? 'local',
   };
 }

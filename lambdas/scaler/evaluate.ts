@@ -91,5 +91,5 @@ function metricsOf(config: ScalerConfig, e: Evaluation): Record<string, unknown>
       ActiveRuns: count(activeRuns(e.demand)),
     });
   }
-  return embeddedMetrics(config.metricsNamespace, { WorkPool: config.workPool }, metrics);
+  return embeddedMetrics(config.metricsNamespace, { StackName: config.stackName, WorkPool: config.workPool }, metrics);
 }

@@ -32,13 +32,31 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
   },
   {
     rule: 'cloudwatch_log_group_encrypted_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup'],
     reason:
       'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
+  },
+  {
+    rule: 'lambda_inside_vpc_check',
+    resources: ['ScalerFunction'],
+    reason:
+      'CT.LAMBDA.PR.3: the scaler reaches Prefect Cloud and the ECS/Secrets Manager APIs over HTTPS and nothing in a VPC; placing it in one would need a NAT gateway or four VPC endpoints for no protection gained.',
+  },
+  {
+    rule: 'lambda_function_url_auth_check',
+    resources: ['ScalerFunctionUrl'],
+    reason:
+      'CT.LAMBDA.PR.5: the optional webhook is called by Prefect Automations, which cannot sign SigV4; every request must carry a 48-character token from Secrets Manager, compared in constant time, and a rejected request reaches no AWS API.',
+  },
+  {
+    rule: 'lambda_function_public_access_prohibited_check',
+    resources: ['ScalerFunctionUrlPermission', 'ScalerFunctionUrlInvokePermission'],
+    reason:
+      'CT.LAMBDA.PR.2: the two permissions a NONE-auth function URL requires (InvokeFunction is limited to URL calls); only created when EnableScalerWebhook=true, and the token check above guards the function.',
   },
 ];

@@ -5,10 +5,12 @@
  */
 import { mergeFragments, ref, sub, toPlainJson, type StackTemplate, type TemplateFragment } from '../cfn';
 import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../ecs';
-import { buildEcsObserver } from '../events';
+import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../events';
+import { buildScaler } from '../functions';
 import { buildWorkerRoles } from '../iam';
 import { Cond, Res, attr } from '../ids';
 import { buildLogGroups } from '../logs';
+import { buildMonitoring } from '../monitoring';
 import { buildSecurityGroups } from '../network';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
 import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
@@ -40,6 +42,14 @@ export function buildWorkerOutputs(): TemplateFragment {
       WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
       FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
       PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', prefectSecretArn(), Cond.HasAuth),
+      ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
+      ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', attr(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
+      ScalerWebhookTokenSecretArn: output('ScalerWebhookTokenSecretArn holding the webhook token (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
+      AlarmTopicArn: output('AlarmTopicArn', ref(Res.AlarmTopic)),
+      DashboardUrl: output(
+        'DashboardUrl of demand against workers',
+        sub('https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${ScalingDashboard}'),
+      ),
     },
   };
 }
@@ -56,6 +66,9 @@ export function workerStackFragments(options: WorkerStackOptions = {}): Template
     buildCluster(),
     buildWorker(),
     buildEcsObserver(),
+    buildLambdaDeadLetterQueue([Res.ScalerScheduleRule, Res.ScalerTaskStateRule]),
+    buildScaler(),
+    buildMonitoring(),
     buildWorkerOutputs(),
   ];
 }
@@ -66,7 +79,7 @@ export function buildWorkerStack(options: WorkerStackOptions = {}): StackTemplat
   return toPlainJson({
     AWSTemplateFormatVersion: '2010-09-09',
     Transform: SAM_TRANSFORM,
-    Description: 'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero, least-privilege IAM, ECS task observer.',
+    Description: 'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero and wake before runs are due, least-privilege IAM, ECS task observer.',
     Metadata: buildWorkerInterface(resolved),
     Parameters: merged.Parameters,
     Rules: merged.Rules,

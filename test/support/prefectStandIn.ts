@@ -37,6 +37,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly body: unknown;
   readonly authorization?: string;
+  /** Date.now() when the request arrived. */
+  readonly receivedAt: number;
 }
 
 export type RouteHandler = (request: RecordedRequest, params: Record<string, string>) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
@@ -81,6 +83,10 @@ export class PrefectStandIn {
     this.faults.push({ times: 1, ...fault });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   requestsTo(path: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path === path);
   }
@@ -103,7 +109,7 @@ export class PrefectStandIn {
     } catch {
       body = text;
     }
-    const recorded: RecordedRequest = { method, path, body, authorization: req.headers.authorization };
+    const recorded: RecordedRequest = { method, path, body, authorization: req.headers.authorization, receivedAt: Date.now() };
     this.requests.push(recorded);
 
     const fault = this.faults.find((f) => (f.times ?? 0) > 0 && (!f.path || f.path.test(path)));

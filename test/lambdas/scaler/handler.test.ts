@@ -42,8 +42,8 @@ describe('scaler handler', () => {
       settings: { maxWorkers: 3, runsPerWorker: 4 },
     });
     const [metrics] = h.metrics as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(metrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'PrefectEcsStack', Dimensions: [['WorkPool']] });
-    expect(metrics).toMatchObject({ WorkPool: 'ecs-pool', DueRuns: 1, DesiredWorkers: 1, ScaleActions: 1, DemandUnreadable: 0 });
+    expect(metrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'PrefectEcsStack', Dimensions: [['StackName', 'WorkPool']] });
+    expect(metrics).toMatchObject({ StackName: 'prefect-workers', WorkPool: 'ecs-pool', DueRuns: 1, DesiredWorkers: 1, ScaleActions: 1, DemandUnreadable: 0 });
   });
 
   it('sends the API key as a Bearer token and never logs it', async () => {

@@ -20,6 +20,7 @@ export const baseConfig: ScalerConfig = {
   settings: { minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 300, idleGraceSeconds: 120 },
   webhookTokenSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-token-AbCdEf',
   metricsNamespace: 'PrefectEcsStack',
+  stackName: 'prefect-workers',
 };
 
 /** Demand per state type; the fake answers /flow_runs/count from it. */

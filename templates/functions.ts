@@ -1,0 +1,143 @@
+/**
+ * The scaler Lambda and its triggers: a 1-minute schedule, this cluster's flow-run task state
+ * changes, and an optional webhook (function URL, token-authenticated). Reserved concurrency 1
+ * serialises evaluations; failed async invocations and undeliverable events go to the shared
+ * dead-letter queue.
+ */
+import { Events, IAM, Lambda, Logs, SecretsManager } from 'cloudform';
+import { iff, keepOnDeleteAndReplace, noValue, ref, sub, type CfnValue, type Intrinsic, type TemplateFragment } from './cfn';
+import { LAMBDA_RUNTIME } from './constants';
+import { clusterArnValue, clusterNameValue } from './ecs';
+import { allow, functionBasics, lambdaTrustPolicy, policy, readPrefectSecret } from './iam';
+import { Cond, Param, Res, attr, type ResId } from './ids';
+import { ServerlessFunction } from './sam';
+import { prefectSecretArn } from './secrets';
+
+export const METRICS_NAMESPACE = 'PrefectEcsStack';
+
+/** Stale triggers are worthless: the next minute re-evaluates anyway. */
+const EVENT_RETRY = { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 };
+
+export const workerServiceArn = () =>
+  sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${ClusterName}/${ServiceName}', {
+    ClusterName: clusterNameValue(),
+    ServiceName: attr(Res.WorkerService, 'Name'),
+  });
+
+function scalerEnvironment(): Record<string, CfnValue> {
+  return {
+    PREFECT_API_URL: ref(Param.PrefectApiUrl),
+    PREFECT_AUTH_MODE: ref(Param.PrefectAuthMode),
+    PREFECT_SECRET_ARN: iff(Cond.HasAuth, prefectSecretArn(), ''),
+    WORK_POOL: ref(Param.WorkPoolName),
+    WORK_QUEUES: ref(Param.WorkQueues),
+    ECS_CLUSTER: clusterNameValue(),
+    ECS_SERVICE: attr(Res.WorkerService, 'Name'),
+    MIN_WORKERS: ref(Param.MinWorkers),
+    MAX_WORKERS: ref(Param.MaxWorkers),
+    RUNS_PER_WORKER: ref(Param.RunsPerWorker),
+    LOOKAHEAD_SECONDS: ref(Param.LookaheadSeconds),
+    IDLE_GRACE_SECONDS: ref(Param.IdleGraceSeconds),
+    WEBHOOK_TOKEN_SECRET_ARN: iff(Cond.EnableWebhook, ref(Res.WebhookTokenSecret), ''),
+    METRICS_NAMESPACE,
+    STACK_NAME: ref('AWS::StackName'),
+  };
+}
+
+/** An EventBridge rule that invokes a function, with the permission it needs and a DLQ. */
+function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpression: string } | { EventPattern: object }) {
+  return new Events.Rule({
+    Description: description,
+    State: 'ENABLED',
+    ...trigger,
+    Targets: [
+      {
+        Id: 'scaler',
+        Arn: attr(fn, 'Arn'),
+        RetryPolicy: EVENT_RETRY,
+        DeadLetterConfig: { Arn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+      },
+    ],
+  });
+}
+
+const invokedBy = (fn: ResId, rule: ResId) =>
+  new Lambda.Permission({ Action: 'lambda:InvokeFunction', FunctionName: ref(fn), Principal: 'events.amazonaws.com', SourceArn: attr(rule, 'Arn') });
+
+export function buildScaler(): TemplateFragment {
+  return {
+    Resources: {
+      [Res.ScalerLogGroup]: keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain'),
+      [Res.ScalerRole]: new IAM.Role({
+        Description: sub('Lets the scaler read Prefect demand and set the worker count (${AWS::StackName})'),
+        AssumeRolePolicyDocument: lambdaTrustPolicy(),
+        Policies: [
+          policy('scaler', [
+            ...functionBasics(Res.ScalerLogGroup),
+            allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
+            readPrefectSecret(),
+            iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
+          ]),
+        ],
+      }),
+      [Res.ScalerFunction]: new ServerlessFunction({
+        CodeUri: 'lambdas/scaler',
+        Handler: 'index.handler',
+        Runtime: LAMBDA_RUNTIME,
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 60,
+        Description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
+        Role: attr(Res.ScalerRole, 'Arn'),
+        ReservedConcurrentExecutions: 1,
+        Environment: { Variables: scalerEnvironment() },
+        DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+        EventInvokeConfig: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(Res.ScalerLogGroup) },
+      }),
+      [Res.ScalerScheduleRule]: ruleInvoking(Res.ScalerFunction, sub('Scaler tick of ${AWS::StackName}'), {
+        ScheduleExpression: 'rate(1 minute)',
+      }),
+      [Res.ScalerScheduleRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerScheduleRule),
+      [Res.ScalerTaskStateRule]: ruleInvoking(Res.ScalerFunction, sub('Flow-run tasks of ${AWS::StackName} starting or stopping'), {
+        // Flow-run tasks are started by RunTask (group "family:..."); the worker's own tasks are
+        // "service:..." and must not wake the scaler.
+        EventPattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: { clusterArn: [clusterArnValue()], group: [{ prefix: 'family:' }], lastStatus: ['PENDING', 'RUNNING', 'STOPPED'] },
+        },
+      }),
+      [Res.ScalerTaskStateRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerTaskStateRule),
+      ...buildScalerWebhook(),
+    },
+  };
+}
+
+/** cloudform's Lambda.Permission predates InvokedViaFunctionUrl (2025); typed here. */
+type PermissionProperties = ConstructorParameters<typeof Lambda.Permission>[0] & { InvokedViaFunctionUrl?: boolean };
+const permission = (properties: PermissionProperties) => new Lambda.Permission(properties);
+
+/** The optional webhook: a function URL checked by a generated token (Prefect cannot sign SigV4). */
+function buildScalerWebhook() {
+  return {
+    [Res.WebhookTokenSecret]: new SecretsManager.Secret({
+      Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    }).condition(Cond.EnableWebhook),
+    [Res.ScalerFunctionUrl]: new Lambda.Url({ TargetFunctionArn: ref(Res.ScalerFunction), AuthType: 'NONE' }).condition(Cond.EnableWebhook),
+    [Res.ScalerFunctionUrlPermission]: new Lambda.Permission({
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: ref(Res.ScalerFunction),
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+    }).condition(Cond.EnableWebhook),
+    // Function URLs created since October 2025 also need lambda:InvokeFunction, limited to URL calls.
+    [Res.ScalerFunctionUrlInvokePermission]: permission({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: ref(Res.ScalerFunction),
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+    }).condition(Cond.EnableWebhook),
+  };
+}
