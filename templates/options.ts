@@ -12,9 +12,9 @@ export interface ScalingDefaults {
   readonly maxWorkers?: number;
   /** Concurrent flow runs one worker submits (`prefect worker start --limit`). @default 4 */
   readonly runsPerWorker?: number;
-  /** How far ahead scheduled runs wake a worker, in seconds. @default 300 */
+  /** How far ahead scheduled runs wake a worker, in seconds: worker start (~60 s) plus one tick. @default 120 */
   readonly lookaheadSeconds?: number;
-  /** How long after the last run ended before scaling in, in seconds. @default 120 */
+  /** How long after the last run ended before scaling in, in seconds (the look-ahead already keeps workers for visible demand). @default 0 */
   readonly idleGraceSeconds?: number;
 }
 
@@ -61,8 +61,8 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
       minWorkers: options.scaling?.minWorkers ?? 0,
       maxWorkers: options.scaling?.maxWorkers ?? 3,
       runsPerWorker: options.scaling?.runsPerWorker ?? 4,
-      lookaheadSeconds: options.scaling?.lookaheadSeconds ?? 300,
-      idleGraceSeconds: options.scaling?.idleGraceSeconds ?? 120,
+      lookaheadSeconds: options.scaling?.lookaheadSeconds ?? 120,
+      idleGraceSeconds: options.scaling?.idleGraceSeconds ?? 0,
     },
   };
   validate(resolved);

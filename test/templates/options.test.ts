@@ -4,7 +4,7 @@ import { InvalidOptionError, resolveWorkerStackOptions, type WorkerStackOptions 
 describe('worker stack options', () => {
   it('resolves documented defaults: scale to zero, 3 workers, 4 runs each', () => {
     const o = resolveWorkerStackOptions();
-    expect(o.scaling).toEqual({ minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 300, idleGraceSeconds: 120 });
+    expect(o.scaling).toEqual({ minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 120, idleGraceSeconds: 0 });
     expect(o.workerImage).toMatch(/^prefecthq\/prefect-aws:\d/);
     expect(o.workerSize).toBe('512/1024');
   });

@@ -1,0 +1,113 @@
+/**
+ * npm run bench:lambdas -- [--json]
+ *
+ * Bytes of each Lambda bundle and its module import time (median of 10 fresh Node processes),
+ * next to reference bundles built in the same run: the bare ECS client, and ECS + Secrets
+ * Manager clients bundled naively (CommonJS builds) and tree-shaken (ES module builds).
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
+import { ROOT } from '../lib/paths';
+
+const RUNS = 10;
+
+/** Settings so a handler module can initialise (it reads them at import); nothing is called. */
+const IMPORT_ENV: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  PREFECT_API_URL: 'http://127.0.0.1:9/api',
+  PREFECT_AUTH_MODE: 'none',
+  WORK_POOL: 'bench',
+  ECS_CLUSTER: 'bench',
+  ECS_SERVICE: 'bench',
+  MIN_WORKERS: '0',
+  MAX_WORKERS: '3',
+  RUNS_PER_WORKER: '4',
+  LOOKAHEAD_SECONDS: '120',
+  IDLE_GRACE_SECONDS: '0',
+};
+
+const REFERENCES: { name: string; source: string; mainFields: string[] }[] = [
+  {
+    name: 'reference: bare ECS client (tree-shaken)',
+    source: "export { ECSClient, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';",
+    mainFields: ['module', 'main'],
+  },
+  {
+    name: 'reference: ECS + Secrets Manager, naive (CommonJS builds)',
+    source:
+      "export { ECSClient, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';\nexport { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+    mainFields: ['main', 'module'],
+  },
+  {
+    name: 'reference: ECS + Secrets Manager, tree-shaken',
+    source:
+      "export { ECSClient, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';\nexport { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';",
+    mainFields: ['module', 'main'],
+  },
+];
+
+async function buildReference(source: string, mainFields: string[], outfile: string): Promise<void> {
+  const options: BuildOptions = {
+    stdin: { contents: source, resolveDir: ROOT, loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: BUNDLE_TARGET,
+    format: 'esm',
+    minify: true,
+    mainFields,
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  };
+  await build(options);
+}
+
+function importMilliseconds(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1', ...IMPORT_ENV },
+  });
+  if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr}`);
+  return Number(child.stdout);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-bench-lambdas-'));
+  const rows: { name: string; bytes: number; importMs: number }[] = [];
+  const measure = (name: string, file: string) => {
+    if (!json) process.stderr.write(`measuring ${name} ...\n`);
+    rows.push({ name, bytes: fs.statSync(file).size, importMs: Number(median(Array.from({ length: RUNS }, () => importMilliseconds(file))).toFixed(1)) });
+  };
+  for (const [i, ref] of REFERENCES.entries()) {
+    const file = path.join(out, `reference-${i}.mjs`);
+    await buildReference(ref.source, ref.mainFields, file);
+    measure(ref.name, file);
+  }
+  for (const bundle of await bundleLambdas(undefined, path.join(out, 'lambdas'))) measure(bundle.name, bundle.file);
+  if (json) {
+    console.log(JSON.stringify({ runs: RUNS, node: process.version, bundles: rows }));
+    return;
+  }
+  console.log(`\nLambda bundles (import time: median of ${RUNS} fresh processes, Node ${process.version})`);
+  for (const row of rows) console.log(`  ${row.name.padEnd(60)}${row.bytes.toLocaleString('en-US').padStart(10)} B${row.importMs.toFixed(1).padStart(9)} ms`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:lambdas: ${(error as Error).message}`);
+  process.exit(1);
+});
