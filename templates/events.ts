@@ -4,7 +4,7 @@
  * (PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_*) to notice flow-run tasks that stop or crash.
  */
 import { Events, SQS } from 'cloudform';
-import { sub, type TemplateFragment } from './cfn';
+import { sub, type CfnValue, type TemplateFragment } from './cfn';
 import { clusterArnValue } from './ecs';
 import { Res, attr, refRes, type ResId } from './ids';
 
@@ -12,16 +12,38 @@ import { Res, attr, refRes, type ResId } from './ids';
 const OBSERVER_RETENTION_SECONDS = 3600;
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
+/**
+ * An encrypted dead-letter queue. `allowAll` marks it as one (naming the source queue would be
+ * a cycle); only queues of this account can use it anyway.
+ */
+const deadLetterQueue = () =>
+  new SQS.Queue({ SqsManagedSseEnabled: true, MessageRetentionPeriod: DLQ_RETENTION_SECONDS, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+
+/** A queue policy that lets EventBridge send only on behalf of the named rules. */
+const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, extraStatements: object[] = []) =>
+  new SQS.QueuePolicy({
+    Queues: [refRes(queue)],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid,
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: attr(queue, 'Arn'),
+          Condition: { ArnEquals: { 'aws:SourceArn': sourceRules } },
+        },
+        ...extraStatements,
+      ],
+    },
+  });
+
 export function buildEcsObserver(): TemplateFragment {
   const queueArn = attr(Res.ObserverQueue, 'Arn');
   return {
     Resources: {
-      [Res.ObserverDeadLetterQueue]: new SQS.Queue({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
-        // Marks it as a dead-letter queue; naming the source queue here would be a cycle.
-        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
-      }),
+      [Res.ObserverDeadLetterQueue]: deadLetterQueue(),
       [Res.ObserverQueue]: new SQS.Queue({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: OBSERVER_RETENTION_SECONDS,
@@ -37,30 +59,16 @@ export function buildEcsObserver(): TemplateFragment {
         },
         Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn }],
       }),
-      [Res.ObserverQueuePolicy]: new SQS.QueuePolicy({
-        Queues: [refRes(Res.ObserverQueue)],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'OnlyThisRuleSends',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: queueArn,
-              Condition: { ArnEquals: { 'aws:SourceArn': attr(Res.ObserverRule, 'Arn') } },
-            },
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sqs:*',
-              Resource: queueArn,
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+      [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', attr(Res.ObserverRule, 'Arn'), [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:*',
+          Resource: queueArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
-      }),
+      ]),
     },
   };
 }
@@ -70,30 +78,14 @@ export function buildEcsObserver(): TemplateFragment {
  * and events EventBridge could not deliver (the rules' DLQ). An alarm watches it.
  */
 export function buildLambdaDeadLetterQueue(rules: readonly ResId[]): TemplateFragment {
-  const queueArn = attr(Res.LambdaDeadLetterQueue, 'Arn');
   return {
     Resources: {
-      [Res.LambdaDeadLetterQueue]: new SQS.Queue({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
-        RedriveAllowPolicy: { redrivePermission: 'allowAll' },
-      }),
-      [Res.LambdaDeadLetterQueuePolicy]: new SQS.QueuePolicy({
-        Queues: [refRes(Res.LambdaDeadLetterQueue)],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'UndeliverableEventsOfTheseRules',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: queueArn,
-              Condition: { ArnEquals: { 'aws:SourceArn': rules.map((rule) => attr(rule, 'Arn')) } },
-            },
-          ],
-        },
-      }),
+      [Res.LambdaDeadLetterQueue]: deadLetterQueue(),
+      [Res.LambdaDeadLetterQueuePolicy]: eventBridgeMaySend(
+        Res.LambdaDeadLetterQueue,
+        'UndeliverableEventsOfTheseRules',
+        rules.map((rule) => attr(rule, 'Arn')),
+      ),
     },
   };
 }

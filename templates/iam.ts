@@ -23,23 +23,26 @@ export interface Statement {
 export const allow = (Sid: string, Action: string[], Resource: CfnValue, Condition?: Statement['Condition']): Statement =>
   Condition ? { Sid, Effect: 'Allow', Action, Resource, Condition } : { Sid, Effect: 'Allow', Action, Resource };
 
-/** Trust policy for ECS tasks of this account only (confused-deputy guard). */
-export function ecsTasksTrustPolicy() {
+/** A role only the given AWS service may assume, on behalf of this account (confused-deputy guard). */
+function trustPolicy(service: string, extraConditions: Record<string, Record<string, CfnValue>> = {}) {
   return {
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Principal: { Service: service },
         Action: 'sts:AssumeRole',
-        Condition: {
-          ArnLike: { 'aws:SourceArn': arn('ecs', '*') },
-          StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-        },
+        Condition: { ...extraConditions, StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
       },
     ],
   };
 }
+
+/** Trust policy for ECS tasks of this account only. */
+export const ecsTasksTrustPolicy = () => trustPolicy('ecs-tasks.amazonaws.com', { ArnLike: { 'aws:SourceArn': arn('ecs', '*') } });
+
+/** Trust policy for a Lambda function of this account. */
+export const lambdaTrustPolicy = () => trustPolicy('lambda.amazonaws.com');
 
 export function policy(PolicyName: string, statements: CfnValue[]) {
   return { PolicyName, PolicyDocument: { Version: '2012-10-17', Statement: statements } };
@@ -117,21 +120,6 @@ export function buildWorkerRoles(): TemplateFragment {
         ManagedPolicyArns: iff(Cond.HasFlowRunPolicies, ref(Param.FlowRunManagedPolicyArns), noValue()),
       }),
     },
-  };
-}
-
-/** Trust policy for a Lambda function of this account. */
-export function lambdaTrustPolicy() {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'lambda.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
-      },
-    ],
   };
 }
 
