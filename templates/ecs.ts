@@ -114,6 +114,7 @@ export function buildWorker(): TemplateFragment {
         Volumes: [{ Name: SCRATCH_VOLUME }],
         ContainerDefinitions: [workerContainer(memory)],
       }),
+      // After the work pool: a worker that starts first would create the pool with Prefect's defaults.
       [Res.WorkerService]: new ECS.Service({
         Cluster: clusterNameValue(),
         TaskDefinition: ref(Res.WorkerTaskDefinition),
@@ -142,7 +143,7 @@ export function buildWorker(): TemplateFragment {
           scalingTag('lookahead-seconds', Param.LookaheadSeconds),
           scalingTag('idle-grace-seconds', Param.IdleGraceSeconds),
         ],
-      }),
+      }).dependsOn(Res.WorkPool),
     },
   };
 }

@@ -26,9 +26,7 @@ export const workerServiceArn = () =>
 
 function scalerEnvironment(): Record<string, CfnValue> {
   return {
-    PREFECT_API_URL: ref(Param.PrefectApiUrl),
-    PREFECT_AUTH_MODE: ref(Param.PrefectAuthMode),
-    PREFECT_SECRET_ARN: iff(Cond.HasAuth, prefectSecretArn(), ''),
+    ...prefectEnvironment(),
     WORK_POOL: ref(Param.WorkPoolName),
     WORK_QUEUES: ref(Param.WorkQueues),
     ECS_CLUSTER: clusterNameValue(),
@@ -139,5 +137,66 @@ function buildScalerWebhook() {
       Principal: '*',
       InvokedViaFunctionUrl: true,
     }).condition(Cond.EnableWebhook),
+  };
+}
+
+/** Environment every function of the stack gets to reach Prefect (the secret's ARN, never its value). */
+const prefectEnvironment = (): Record<string, CfnValue> => ({
+  PREFECT_API_URL: ref(Param.PrefectApiUrl),
+  PREFECT_AUTH_MODE: ref(Param.PrefectAuthMode),
+  PREFECT_SECRET_ARN: iff(Cond.HasAuth, prefectSecretArn(), ''),
+});
+
+/**
+ * The work-pool custom resource: a function that makes the Prefect ECS work pool match the
+ * stack (network, flow-run roles, logs, launch type, credential secret) and always answers.
+ */
+export function buildWorkPool(): TemplateFragment {
+  return {
+    Resources: {
+      [Res.WorkPoolLogGroup]: keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain'),
+      [Res.WorkPoolRole]: new IAM.Role({
+        Description: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
+        AssumeRolePolicyDocument: lambdaTrustPolicy(),
+        Policies: [policy('work-pool', [...functionBasics(Res.WorkPoolLogGroup), readPrefectSecret()])],
+      }),
+      [Res.WorkPoolFunction]: new ServerlessFunction({
+        CodeUri: 'lambdas/work-pool',
+        Handler: 'index.handler',
+        Runtime: LAMBDA_RUNTIME,
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Timeout: 120,
+        Description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
+        Role: attr(Res.WorkPoolRole, 'Arn'),
+        Environment: { Variables: prefectEnvironment() },
+        DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+        EventInvokeConfig: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(Res.WorkPoolLogGroup) },
+      }),
+      [Res.WorkPool]: {
+        Type: 'Custom::PrefectWorkPool',
+        Properties: {
+          ServiceToken: attr(Res.WorkPoolFunction, 'Arn'),
+          // The function answers within its 120 s timeout; this bounds CloudFormation's wait if it never runs.
+          ServiceTimeout: 300,
+          WorkPoolName: ref(Param.WorkPoolName),
+          Cluster: clusterNameValue(),
+          ExecutionRoleArn: attr(Res.FlowRunExecutionRole, 'Arn'),
+          TaskRoleArn: attr(Res.FlowRunTaskRole, 'Arn'),
+          VpcId: ref(Param.VpcId),
+          Subnets: ref(Param.SubnetIds),
+          SecurityGroups: [ref(Res.FlowRunSecurityGroup)],
+          AssignPublicIp: ref(Param.AssignPublicIp),
+          LogGroupName: ref(Res.FlowRunLogGroup),
+          LogStreamPrefix: 'flow-run',
+          Region: ref('AWS::Region'),
+          LaunchType: iff(Cond.UseFargateSpot, 'FARGATE_SPOT', 'FARGATE'),
+          AuthMode: ref(Param.PrefectAuthMode),
+          CredentialSecretArn: iff(Cond.HasAuth, prefectSecretArn(), ''),
+          RemoveOnDelete: ref(Param.RemoveWorkPoolOnDelete),
+        },
+      },
+    },
   };
 }

@@ -60,8 +60,8 @@ function pullImages(): Statement[] {
   ];
 }
 
-const writeLogs = (logGroup: ResId): Statement =>
-  allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(logGroup, 'Arn'));
+const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
+  allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', ...actions], attr(logGroup, 'Arn'));
 
 /** Read of the Prefect credential, present only when the stack uses one. */
 export const readPrefectSecret = (): Intrinsic =>
@@ -112,7 +112,8 @@ export function buildWorkerRoles(): TemplateFragment {
       [Res.FlowRunExecutionRole]: new IAM.Role({
         Description: sub('Pulls flow-run images and writes flow-run logs (${AWS::StackName})'),
         AssumeRolePolicyDocument: ecsTasksTrustPolicy(),
-        Policies: [policy('flow-run-execution', [...pullImages(), writeLogs(Res.FlowRunLogGroup), readPrefectSecret()])],
+        // The ECS worker asks awslogs to create the group if missing; the group exists, but the call needs the right.
+        Policies: [policy('flow-run-execution', [...pullImages(), writeLogs(Res.FlowRunLogGroup, ['logs:CreateLogGroup']), readPrefectSecret()])],
       }),
       [Res.FlowRunTaskRole]: new IAM.Role({
         Description: sub('Identity of flow-run code; grants only the managed policies named at deploy (${AWS::StackName})'),

@@ -27,6 +27,7 @@ export const Param = {
   FlowRunManagedPolicyArns: 'FlowRunManagedPolicyArns',
   EnableWebhook: 'EnableScalerWebhook',
   AlarmEmail: 'AlarmEmail',
+  RemoveWorkPoolOnDelete: 'RemoveWorkPoolOnDelete',
 } as const;
 export type ParamId = (typeof Param)[keyof typeof Param];
 
@@ -79,6 +80,10 @@ export const Res = {
   PrefectUnreachableAlarm: 'PrefectUnreachableAlarm',
   LambdaDeadLetterAlarm: 'LambdaDeadLetterAlarm',
   ScalingDashboard: 'ScalingDashboard',
+  WorkPoolLogGroup: 'WorkPoolLogGroup',
+  WorkPoolRole: 'WorkPoolRole',
+  WorkPoolFunction: 'WorkPoolFunction',
+  WorkPool: 'WorkPool',
 } as const;
 export type ResId = (typeof Res)[keyof typeof Res];
 

@@ -241,6 +241,16 @@ function groups(o: ResolvedWorkerStackOptions): Group[] {
     {
       label: 'Flow runs',
       parameters: {
+        [Param.RemoveWorkPoolOnDelete]: {
+          label: 'Remove work pool on delete',
+          parameter: {
+            Type: 'String',
+            Description:
+              'true deletes the Prefect work pool (and with it its deployments) when the stack is deleted. false leaves it in Prefect.',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
         [Param.FlowRunManagedPolicyArns]: {
           label: 'Flow-run managed policies',
           parameter: {

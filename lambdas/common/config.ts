@@ -1,5 +1,6 @@
 /** Reads a Lambda's settings from environment variables, with errors that name the variable. */
 import { ConfigError } from './errors';
+import { AUTH_MODES, type AuthMode } from './prefect/auth';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,3 +38,11 @@ export const commaList = (env: Env, name: string): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** The stack's Prefect API and credential, as every Lambda of the stack receives them. */
+export function readPrefectConnection(env: Env): { apiUrl: string; authMode: AuthMode; secretArn?: string } {
+  const authMode = requireOneOf(env, 'PREFECT_AUTH_MODE', AUTH_MODES);
+  const secretArn = optionalString(env, 'PREFECT_SECRET_ARN');
+  if (authMode !== 'none' && !secretArn) throw new ConfigError('PREFECT_SECRET_ARN', `is not set but PREFECT_AUTH_MODE is ${authMode}`);
+  return { apiUrl: requireString(env, 'PREFECT_API_URL'), authMode, secretArn };
+}

@@ -1,7 +1,6 @@
 /** The scaler's settings, from the environment the template sets. */
-import { commaList, optionalString, requireInteger, requireOneOf, requireString, type Env } from '../common/config';
+import { commaList, optionalString, readPrefectConnection, requireInteger, requireString, type Env } from '../common/config';
 import { ConfigError } from '../common/errors';
-import { AUTH_MODES } from '../common/prefect/auth';
 import type { PrefectConnection } from '../common/prefect/client';
 import type { ScalingSettings } from './policy';
 
@@ -21,9 +20,7 @@ export interface ScalerConfig {
 }
 
 export function readScalerConfig(env: Env): ScalerConfig {
-  const authMode = requireOneOf(env, 'PREFECT_AUTH_MODE', AUTH_MODES);
-  const secretArn = optionalString(env, 'PREFECT_SECRET_ARN');
-  if (authMode !== 'none' && !secretArn) throw new ConfigError('PREFECT_SECRET_ARN', `is not set but PREFECT_AUTH_MODE is ${authMode}`);
+  const prefect = readPrefectConnection(env);
   const settings: ScalingSettings = {
     minWorkers: requireInteger(env, 'MIN_WORKERS', 0, 100),
     maxWorkers: requireInteger(env, 'MAX_WORKERS', 1, 100),
@@ -35,7 +32,7 @@ export function readScalerConfig(env: Env): ScalerConfig {
     throw new ConfigError('MIN_WORKERS', `(${settings.minWorkers}) must not exceed MAX_WORKERS (${settings.maxWorkers})`);
   }
   return {
-    prefect: { apiUrl: requireString(env, 'PREFECT_API_URL'), authMode, secretArn },
+    prefect,
     workPool: requireString(env, 'WORK_POOL'),
     workQueues: commaList(env, 'WORK_QUEUES'),
     cluster: requireString(env, 'ECS_CLUSTER'),

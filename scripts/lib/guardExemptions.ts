@@ -32,20 +32,20 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
   },
   {
     rule: 'cloudwatch_log_group_encrypted_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup'],
     reason:
       'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
   },
   {
     rule: 'lambda_inside_vpc_check',
-    resources: ['ScalerFunction'],
+    resources: ['ScalerFunction', 'WorkPoolFunction'],
     reason:
-      'CT.LAMBDA.PR.3: the scaler reaches Prefect Cloud and the ECS/Secrets Manager APIs over HTTPS and nothing in a VPC; placing it in one would need a NAT gateway or four VPC endpoints for no protection gained.',
+      'CT.LAMBDA.PR.3: the functions reach Prefect Cloud and the ECS and Secrets Manager APIs over HTTPS and nothing in a VPC; placing them in one would need a NAT gateway or four VPC endpoints for no protection gained.',
   },
   {
     rule: 'lambda_function_url_auth_check',

@@ -6,7 +6,7 @@
 import { mergeFragments, ref, sub, toPlainJson, type StackTemplate, type TemplateFragment } from '../cfn';
 import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../ecs';
 import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../events';
-import { buildScaler } from '../functions';
+import { buildScaler, buildWorkPool } from '../functions';
 import { buildWorkerRoles } from '../iam';
 import { Cond, Res, attr } from '../ids';
 import { buildLogGroups } from '../logs';
@@ -42,6 +42,7 @@ export function buildWorkerOutputs(): TemplateFragment {
       WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
       FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
       PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', prefectSecretArn(), Cond.HasAuth),
+      WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', attr(Res.WorkPool, 'WorkPoolName')),
       ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
       ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', attr(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
       ScalerWebhookTokenSecretArn: output('ScalerWebhookTokenSecretArn holding the webhook token (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
@@ -68,6 +69,7 @@ export function workerStackFragments(options: WorkerStackOptions = {}): Template
     buildEcsObserver(),
     buildLambdaDeadLetterQueue([Res.ScalerScheduleRule, Res.ScalerTaskStateRule]),
     buildScaler(),
+    buildWorkPool(),
     buildMonitoring(),
     buildWorkerOutputs(),
   ];

@@ -38,7 +38,7 @@ beforeAll(async () => {
   const expanded = path.join(files.dir, 'worker.expanded.json');
   samExpand(files.json, expanded);
   const compatible = withoutMotoGaps(JSON.parse(fs.readFileSync(expanded, 'utf8')));
-  expect(compatible.removed).toEqual(['ScalerFunctionUrl', 'Outputs.ScalerWebhookUrl']);
+  expect(compatible.removed).toEqual(['ScalerFunctionUrl', 'WorkPool', 'Outputs.WorkPoolName', 'Outputs.ScalerWebhookUrl']);
   expandedBody = JSON.stringify(compatible.template);
 });
 

@@ -73,10 +73,13 @@ export class PrefectStandIn {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${API_PREFIX}`;
   }
 
-  on(method: string, template: string, handler: RouteHandler): void {
+  /** Adds a route ahead of the others; returns a function that removes it. */
+  on(method: string, template: string, handler: RouteHandler): () => void {
     const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}/?$`);
-    this.routes.unshift({ method, pattern, names, handler });
+    const route = { method, pattern, names, handler };
+    this.routes.unshift(route);
+    return () => this.routes.splice(this.routes.indexOf(route), 1);
   }
 
   injectFault(fault: Fault): void {
