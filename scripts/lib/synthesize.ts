@@ -8,6 +8,13 @@ import { BUILD_DIR, expandedTemplatePath, templatePath } from './paths';
 import { samExpand } from './samExpand';
 import { templateStats, type TemplateStats } from './templateStats';
 
+/** Readers (cfn-lint, a parallel test) never see a half-written template. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
 export interface SynthesizedStack {
   readonly name: string;
   readonly files: { readonly json: string; readonly yaml: string };
@@ -22,8 +29,8 @@ export function writeTemplates(stacks: readonly PublishedStack[] = PUBLISHED_STA
     const jsonText = toJson(template);
     const yamlText = toYaml(template);
     const files = { json: templatePath(name, 'json'), yaml: templatePath(name, 'yaml') };
-    fs.writeFileSync(files.json, jsonText);
-    fs.writeFileSync(files.yaml, yamlText);
+    writeAtomically(files.json, jsonText);
+    writeAtomically(files.yaml, yamlText);
     return { name, files, json: templateStats(template, jsonText), yaml: templateStats(template, yamlText) };
   });
 }

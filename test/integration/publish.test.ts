@@ -1,0 +1,132 @@
+/** One-click publishing against moto_server S3: objects, code locations, URLs. */
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleLambdas } from '../../scripts/lib/bundle';
+import { MAX_CONSOLE_URL_LENGTH, parseQuickCreateUrl } from '../../scripts/lib/launchUrl';
+import { publish, type PublishedRegion } from '../../scripts/lib/publish';
+import { zipFolder } from '../../scripts/lib/zip';
+import { PUBLISHED_STACKS } from '../../templates/stacks';
+import { TEST_CREDENTIALS, startMotoServer, type MotoServer } from '../support/motoServer';
+
+let moto: MotoServer;
+let bundles: Map<string, Uint8Array>;
+const s3For = (region: string) => new S3Client({ endpoint: moto.endpoint, region, credentials: TEST_CREDENTIALS, forcePathStyle: true });
+const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-pub-'));
+  bundles = new Map((await bundleLambdas(undefined, out)).map((b) => [`lambdas/${b.name}`, zipFolder(path.dirname(b.file))] as const));
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
+  return (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+}
+
+describe('publish', () => {
+  let published: PublishedRegion[];
+
+  beforeAll(async () => {
+    published = await publish({
+      bucketPrefix: 'pes-test',
+      regions: ['us-east-1', 'eu-west-1'],
+      version: '1.2.3',
+      templates: PUBLISHED_STACKS.map((s) => ({ name: s.name, template: s.build() })),
+      bundles,
+      s3For,
+    });
+  });
+
+  it('uploads code and templates to the bucket of each region', async () => {
+    expect(published.map((p) => p.bucket)).toEqual(['pes-test-us-east-1', 'pes-test-eu-west-1']);
+    for (const region of published) {
+      const s3 = s3For(region.region);
+      for (const key of Object.values(region.codeKeys)) await s3.send(new HeadObjectCommand({ Bucket: region.bucket, Key: key }));
+      for (const t of region.templates) {
+        expect(await text(s3, region.bucket, t.versionedKey)).toBe(await text(s3, region.bucket, t.latestKey));
+        expect(t.versionedUrl).toBe(`https://${region.bucket}.s3.${region.region}.amazonaws.com/templates/1.2.3/${t.name}.template.json`);
+      }
+    }
+  });
+
+  it('uses content-addressed keys: the same bundle gets the same key', () => {
+    const [east, west] = published;
+    expect(east!.codeKeys).toEqual(west!.codeKeys);
+    for (const key of Object.values(east!.codeKeys)) expect(key).toMatch(/^lambdas\/[a-z-]+\/[0-9a-f]{64}\.zip$/);
+  });
+
+  it('points every function of each regional template at code in that region\'s bucket', async () => {
+    for (const region of published) {
+      const s3 = s3For(region.region);
+      const template = JSON.parse(await text(s3, region.bucket, region.templates[0]!.versionedKey));
+      const codeUris = Object.values(template.Resources as Record<string, { Type: string; Properties: { CodeUri?: string } }>)
+        .filter((r) => r.Type === 'AWS::Serverless::Function')
+        .map((r) => r.Properties.CodeUri!);
+      expect(codeUris.length).toBeGreaterThan(0);
+      for (const uri of codeUris) {
+        const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+        expect(match[1]).toBe(region.bucket);
+        const object = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+        expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 2).toString()).toBe('PK');
+      }
+    }
+  });
+
+  it('rejects bad input before uploading anything', async () => {
+    const attempt = (input: Partial<Parameters<typeof publish>[0]>) =>
+      publish({ bucketPrefix: 'pes-test', regions: ['us-east-1'], version: '1', templates: [], bundles, s3For, ...input });
+    await expect(attempt({ bucketPrefix: 'Bad_Prefix' })).rejects.toThrow(/--bucket-prefix must be/);
+    await expect(attempt({ regions: ['mars-1'] })).rejects.toThrow(/not a region name/);
+    await expect(attempt({ version: 'latest' })).rejects.toThrow(/other than "latest"/);
+  });
+});
+
+describe('npm run publish (the command)', () => {
+  it('publishes and prints a quick-create URL per region that decodes back and fits the console', async () => {
+    const child = spawn(
+      process.execPath,
+      [TSX, 'scripts/publish.ts', '--bucket-prefix', 'pes-cli', '--regions', 'us-east-1,eu-central-1', '--version', '2.0.0', '--param', 'WorkPoolName=etl', '--param', 'AssignPublicIp=ENABLED'],
+      { env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const urls = stdout.split('\n').filter((l) => l.includes('quick-create: ')).map((l) => l.split('quick-create: ')[1]!);
+    expect(urls).toHaveLength(2);
+    for (const [i, region] of ['us-east-1', 'eu-central-1'].entries()) {
+      expect(urls[i]!.length).toBeLessThan(MAX_CONSOLE_URL_LENGTH);
+      expect(parseQuickCreateUrl(urls[i]!)).toEqual({
+        region,
+        templateUrl: `https://pes-cli-${region}.s3.${region}.amazonaws.com/templates/2.0.0/worker.template.json`,
+        stackName: 'prefect-workers',
+        parameters: { AssignPublicIp: 'ENABLED', WorkPoolName: 'etl' },
+      });
+    }
+    expect(stdout).toContain('[![Launch worker stack in eu-central-1]');
+    await s3For('eu-central-1').send(new HeadObjectCommand({ Bucket: 'pes-cli-eu-central-1', Key: 'templates/latest/worker.template.json' }));
+  });
+
+  it('refuses to prefill a NoEcho parameter', async () => {
+    const template = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pes-lu-')), 'worker.template.json');
+    fs.writeFileSync(template, JSON.stringify(PUBLISHED_STACKS[0]!.build()));
+    const args = ['--template-url', 'https://b.s3.us-east-1.amazonaws.com/t.json', '--region', 'us-east-1', '--param', 'PrefectAuthValue=secret', '--template', template];
+    const child = spawn(process.execPath, [TSX, 'scripts/launch-url.ts', ...args], {
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(1);
+    expect(stderr).toContain('PrefectAuthValue is NoEcho');
+  });
+});

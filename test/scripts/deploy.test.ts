@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+async function deploy(args: string[], pathPrefix?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const PATH = [pathPrefix, ...(process.env.PATH ?? '').split(':').filter((dir) => !fs.existsSync(path.join(dir, 'sam')))]
+    .filter(Boolean)
+    .join(':');
+  const child = spawn(process.execPath, [TSX, 'scripts/deploy.ts', ...args], { env: { ...process.env, PATH, NODE_NO_WARNINGS: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = (await new Promise((resolve) => child.on('close', resolve))) as number;
+  return { code, stdout, stderr };
+}
+
+describe('npm run deploy', () => {
+  it('runs the main job, then says what to install when the SAM CLI is missing', async () => {
+    const result = await deploy([]);
+    expect(result.stdout).toContain('OK: ');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the AWS SAM CLI (`sam`) is not installed');
+    expect(result.stderr).toContain('pip install aws-sam-cli');
+  });
+
+  it('hands its arguments to sam deploy when the SAM CLI is there', async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-sam-'));
+    const record = path.join(bin, 'args.txt');
+    fs.writeFileSync(path.join(bin, 'sam'), `#!/bin/sh\n[ "$1" = "--version" ] && { echo "SAM CLI, version 1.150.0"; exit 0; }\necho "$@" > ${record}\n`, { mode: 0o755 });
+    const result = await deploy(['--config-env', 'prod'], bin);
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(record, 'utf8').trim()).toBe('deploy --config-env prod');
+  });
+});
