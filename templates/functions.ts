@@ -4,8 +4,9 @@
  * serialises evaluations; failed async invocations and undeliverable events go to the shared
  * dead-letter queue.
  */
-import { Events, IAM, Lambda, Logs, SecretsManager } from 'cloudform';
-import { iff, keepOnDeleteAndReplace, noValue, ref, sub, type CfnValue, type Intrinsic, type TemplateFragment } from './cfn';
+import { Events, IAM, Lambda, SecretsManager } from 'cloudform';
+import { retainedLogGroup } from './logs';
+import { iff, noValue, ref, sub, type CfnValue, type Intrinsic, type TemplateFragment } from './cfn';
 import { LAMBDA_RUNTIME } from './constants';
 import { clusterArnValue, clusterNameValue } from './ecs';
 import { allow, functionBasics, lambdaTrustPolicy, policy, readPrefectSecret } from './iam';
@@ -62,36 +63,68 @@ function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpr
 const invokedBy = (fn: ResId, rule: ResId) =>
   new Lambda.Permission({ Action: 'lambda:InvokeFunction', FunctionName: ref(fn), Principal: 'events.amazonaws.com', SourceArn: attr(rule, 'Arn') });
 
+interface StackFunctionSpec {
+  readonly logGroup: ResId;
+  readonly role: ResId;
+  readonly fn: ResId;
+  /** Folder of the bundle under build/ (lambdas/<name>). */
+  readonly codeUri: string;
+  readonly roleDescription: Intrinsic;
+  readonly description: Intrinsic;
+  /** What the function may do beyond writing its logs and dead letters. */
+  readonly statements: CfnValue[];
+  readonly environment: Record<string, CfnValue>;
+  readonly timeoutSeconds: number;
+  readonly asyncRetry: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+  readonly reservedConcurrency?: number;
+}
+
+/** A function of the stack with its own log group and role, JSON logs and the shared dead-letter queue. */
+function stackFunction(spec: StackFunctionSpec) {
+  return {
+    [spec.logGroup]: retainedLogGroup(),
+    [spec.role]: new IAM.Role({
+      Description: spec.roleDescription,
+      AssumeRolePolicyDocument: lambdaTrustPolicy(),
+      Policies: [policy(spec.codeUri.replace('lambdas/', ''), [...functionBasics(spec.logGroup), ...spec.statements])],
+    }),
+    [spec.fn]: new ServerlessFunction({
+      CodeUri: spec.codeUri,
+      Handler: 'index.handler',
+      Runtime: LAMBDA_RUNTIME,
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: spec.timeoutSeconds,
+      Description: spec.description,
+      Role: attr(spec.role, 'Arn'),
+      ...(spec.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: spec.reservedConcurrency }),
+      Environment: { Variables: spec.environment },
+      DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+      EventInvokeConfig: spec.asyncRetry,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(spec.logGroup) },
+    }),
+  };
+}
+
 export function buildScaler(): TemplateFragment {
   return {
     Resources: {
-      [Res.ScalerLogGroup]: keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain'),
-      [Res.ScalerRole]: new IAM.Role({
-        Description: sub('Lets the scaler read Prefect demand and set the worker count (${AWS::StackName})'),
-        AssumeRolePolicyDocument: lambdaTrustPolicy(),
-        Policies: [
-          policy('scaler', [
-            ...functionBasics(Res.ScalerLogGroup),
-            allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
-            readPrefectSecret(),
-            iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
-          ]),
+      ...stackFunction({
+        logGroup: Res.ScalerLogGroup,
+        role: Res.ScalerRole,
+        fn: Res.ScalerFunction,
+        codeUri: 'lambdas/scaler',
+        roleDescription: sub('Lets the scaler read Prefect demand and set the worker count (${AWS::StackName})'),
+        description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
+        statements: [
+          allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
+          readPrefectSecret(),
+          iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
         ],
-      }),
-      [Res.ScalerFunction]: new ServerlessFunction({
-        CodeUri: 'lambdas/scaler',
-        Handler: 'index.handler',
-        Runtime: LAMBDA_RUNTIME,
-        Architectures: ['arm64'],
-        MemorySize: 256,
-        Timeout: 60,
-        Description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
-        Role: attr(Res.ScalerRole, 'Arn'),
-        ReservedConcurrentExecutions: 1,
-        Environment: { Variables: scalerEnvironment() },
-        DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
-        EventInvokeConfig: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
-        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(Res.ScalerLogGroup) },
+        environment: scalerEnvironment(),
+        timeoutSeconds: 60,
+        asyncRetry: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
+        reservedConcurrency: 1,
       }),
       [Res.ScalerScheduleRule]: ruleInvoking(Res.ScalerFunction, sub('Scaler tick of ${AWS::StackName}'), {
         ScheduleExpression: 'rate(1 minute)',
@@ -154,25 +187,17 @@ const prefectEnvironment = (): Record<string, CfnValue> => ({
 export function buildWorkPool(): TemplateFragment {
   return {
     Resources: {
-      [Res.WorkPoolLogGroup]: keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain'),
-      [Res.WorkPoolRole]: new IAM.Role({
-        Description: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
-        AssumeRolePolicyDocument: lambdaTrustPolicy(),
-        Policies: [policy('work-pool', [...functionBasics(Res.WorkPoolLogGroup), readPrefectSecret()])],
-      }),
-      [Res.WorkPoolFunction]: new ServerlessFunction({
-        CodeUri: 'lambdas/work-pool',
-        Handler: 'index.handler',
-        Runtime: LAMBDA_RUNTIME,
-        Architectures: ['arm64'],
-        MemorySize: 256,
-        Timeout: 120,
-        Description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
-        Role: attr(Res.WorkPoolRole, 'Arn'),
-        Environment: { Variables: prefectEnvironment() },
-        DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
-        EventInvokeConfig: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
-        LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(Res.WorkPoolLogGroup) },
+      ...stackFunction({
+        logGroup: Res.WorkPoolLogGroup,
+        role: Res.WorkPoolRole,
+        fn: Res.WorkPoolFunction,
+        codeUri: 'lambdas/work-pool',
+        roleDescription: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
+        description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
+        statements: [readPrefectSecret()],
+        environment: prefectEnvironment(),
+        timeoutSeconds: 120,
+        asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
       }),
       [Res.WorkPool]: {
         Type: 'Custom::PrefectWorkPool',

@@ -6,7 +6,7 @@ import { Logs } from 'cloudform';
 import { keepOnDeleteAndReplace, ref, type TemplateFragment } from './cfn';
 import { Param, Res } from './ids';
 
-const retainedLogGroup = () => keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain');
+export const retainedLogGroup = () => keepOnDeleteAndReplace(new Logs.LogGroup({ RetentionInDays: ref(Param.LogRetentionDays) }), 'Retain');
 
 export function buildLogGroups(): TemplateFragment {
   return {
