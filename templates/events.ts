@@ -77,14 +77,14 @@ export function buildEcsObserver(): TemplateFragment {
  * The dead-letter queue of the stack's Lambdas: failed async invocations (the function's DLQ)
  * and events EventBridge could not deliver (the rules' DLQ). An alarm watches it.
  */
-export function buildLambdaDeadLetterQueue(rules: readonly ResId[]): TemplateFragment {
+export function buildLambdaDeadLetterQueue(ruleArns: readonly CfnValue[]): TemplateFragment {
   return {
     Resources: {
       [Res.LambdaDeadLetterQueue]: deadLetterQueue(),
       [Res.LambdaDeadLetterQueuePolicy]: eventBridgeMaySend(
         Res.LambdaDeadLetterQueue,
         'UndeliverableEventsOfTheseRules',
-        rules.map((rule) => attr(rule, 'Arn')),
+        [...ruleArns],
       ),
     },
   };

@@ -44,14 +44,14 @@ function scalerEnvironment(): Record<string, CfnValue> {
 }
 
 /** An EventBridge rule that invokes a function, with the permission it needs and a DLQ. */
-function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpression: string } | { EventPattern: object }) {
+export function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpression: string } | { EventPattern: object }) {
   return new Events.Rule({
     Description: description,
     State: 'ENABLED',
     ...trigger,
     Targets: [
       {
-        Id: 'scaler',
+        Id: fn,
         Arn: attr(fn, 'Arn'),
         RetryPolicy: EVENT_RETRY,
         DeadLetterConfig: { Arn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
@@ -60,10 +60,10 @@ function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpr
   });
 }
 
-const invokedBy = (fn: ResId, rule: ResId) =>
+export const invokedBy = (fn: ResId, rule: ResId) =>
   new Lambda.Permission({ Action: 'lambda:InvokeFunction', FunctionName: ref(fn), Principal: 'events.amazonaws.com', SourceArn: attr(rule, 'Arn') });
 
-interface StackFunctionSpec {
+export interface StackFunctionSpec {
   readonly logGroup: ResId;
   readonly role: ResId;
   readonly fn: ResId;
@@ -77,11 +77,13 @@ interface StackFunctionSpec {
   readonly timeoutSeconds: number;
   readonly asyncRetry: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
   readonly reservedConcurrency?: number;
+  /** Create the function only under this condition. */
+  readonly condition?: string;
 }
 
 /** A function of the stack with its own log group and role, JSON logs and the shared dead-letter queue. */
-function stackFunction(spec: StackFunctionSpec) {
-  return {
+export function stackFunction(spec: StackFunctionSpec) {
+  const resources = {
     [spec.logGroup]: retainedLogGroup(),
     [spec.role]: new IAM.Role({
       Description: spec.roleDescription,
@@ -104,6 +106,8 @@ function stackFunction(spec: StackFunctionSpec) {
       LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(spec.logGroup) },
     }),
   };
+  if (spec.condition) for (const resource of Object.values(resources)) resource.condition(spec.condition);
+  return resources;
 }
 
 export function buildScaler(): TemplateFragment {
@@ -174,7 +178,7 @@ function buildScalerWebhook() {
 }
 
 /** Environment every function of the stack gets to reach Prefect (the secret's ARN, never its value). */
-const prefectEnvironment = (): Record<string, CfnValue> => ({
+export const prefectEnvironment = (): Record<string, CfnValue> => ({
   PREFECT_API_URL: ref(Param.PrefectApiUrl),
   PREFECT_AUTH_MODE: ref(Param.PrefectAuthMode),
   PREFECT_SECRET_ARN: iff(Cond.HasAuth, prefectSecretArn(), ''),

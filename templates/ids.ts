@@ -28,6 +28,11 @@ export const Param = {
   EnableWebhook: 'EnableScalerWebhook',
   AlarmEmail: 'AlarmEmail',
   RemoveWorkPoolOnDelete: 'RemoveWorkPoolOnDelete',
+  WatchedRepositories: 'WatchedRepositories',
+  ManifestParameterName: 'ManifestParameterName',
+  EcrRepositoryName: 'EcrRepositoryName',
+  EcrImageTagMutability: 'EcrImageTagMutability',
+  EcrKeepImages: 'EcrKeepImages',
 } as const;
 export type ParamId = (typeof Param)[keyof typeof Param];
 
@@ -41,6 +46,9 @@ export const Cond = {
   HasFlowRunPolicies: 'HasFlowRunManagedPolicies',
   EnableWebhook: 'EnableScalerWebhook',
   HasAlarmEmail: 'HasAlarmEmail',
+  HasManifestParameter: 'HasManifestParameter',
+  CreateEcrRepository: 'CreateEcrRepository',
+  RegistrarEnabled: 'RegistrarEnabled',
 } as const;
 export type CondId = (typeof Cond)[keyof typeof Cond];
 
@@ -84,6 +92,13 @@ export const Res = {
   WorkPoolRole: 'WorkPoolRole',
   WorkPoolFunction: 'WorkPoolFunction',
   WorkPool: 'WorkPool',
+  RegistrarManifest: 'RegistrarManifest',
+  RegistrarLogGroup: 'RegistrarLogGroup',
+  RegistrarRole: 'RegistrarRole',
+  RegistrarFunction: 'RegistrarFunction',
+  RegistrarRule: 'RegistrarImagePushRule',
+  RegistrarRulePermission: 'RegistrarImagePushRulePermission',
+  EcrRepository: 'EcrRepository',
 } as const;
 export type ResId = (typeof Res)[keyof typeof Res];
 

@@ -3,7 +3,13 @@
  * parameters, so a team can publish a template with its own defaults. Every option is
  * validated before anything is built; the error names the option, the value and what is allowed.
  */
+import { parseManifest, watchedRepositories } from '../lambdas/registrar/manifest';
 import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from './constants';
+
+/** An SSM advanced-tier parameter holds 8 KB. */
+export const MANIFEST_MAX_BYTES = 8192;
+/** The registrar's role names each watched repository; the template has room for this many. */
+export const MAX_WATCHED_REPOSITORIES = 10;
 
 export interface ScalingDefaults {
   /** Workers kept running when idle. @default 0 (scale to zero) */
@@ -29,10 +35,17 @@ export interface WorkerStackOptions {
   readonly logRetentionDays?: number;
   /** Defaults of the scaling settings. */
   readonly scaling?: ScalingDefaults;
+  /**
+   * A prefect.yaml with ecr_triggers, stored in the stack for the registrar (validated now).
+   * @default none: the registrar reads the SSM parameter named at deploy time
+   */
+  readonly manifest?: { readonly file: string; readonly text: string };
 }
 
-export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scaling'>> & {
+export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scaling' | 'manifest'>> & {
   readonly scaling: Required<ScalingDefaults>;
+  /** The parsed manifest and its text, when one is stored in the stack. */
+  readonly manifest?: { readonly file: string; readonly text: string; readonly repositories: readonly string[] };
 };
 
 export class InvalidOptionError extends Error {
@@ -66,6 +79,18 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
     },
   };
   validate(resolved);
+  if (options.manifest) {
+    // Throws ManifestError naming the file, the deployment and the field.
+    const parsed = parseManifest(options.manifest.text, options.manifest.file);
+    const repositories = watchedRepositories(parsed);
+    if (Buffer.byteLength(options.manifest.text) > MANIFEST_MAX_BYTES) {
+      throw new InvalidOptionError('manifest', options.manifest.file, `must be at most ${MANIFEST_MAX_BYTES} bytes (an SSM parameter's limit); drop comments or build:/push: sections`);
+    }
+    if (repositories.length > MAX_WATCHED_REPOSITORIES) {
+      throw new InvalidOptionError('manifest', options.manifest.file, `may watch at most ${MAX_WATCHED_REPOSITORIES} repositories (got ${repositories.length})`);
+    }
+    return { ...resolved, manifest: { ...options.manifest, repositories } };
+  }
   return resolved;
 }
 

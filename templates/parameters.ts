@@ -5,10 +5,10 @@
  * AllowedPattern, Rules) before it creates anything.
  */
 import type Parameter from 'cloudform-types/types/parameter';
-import { and, equals, not, or, ref, type TemplateFragment } from './cfn';
+import { and, conditionRef, equals, not, or, ref, type TemplateFragment } from './cfn';
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from './constants';
 import { Cond, Param, type ParamId } from './ids';
-import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, type ResolvedWorkerStackOptions } from './options';
+import { MAX_WATCHED_REPOSITORIES, PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, type ResolvedWorkerStackOptions } from './options';
 
 /** Prefect Cloud (`…/api/accounts/<id>/workspaces/<id>`) or a self-hosted server (`…/api`). */
 export const PREFECT_API_URL_PATTERN =
@@ -239,6 +239,54 @@ function groups(o: ResolvedWorkerStackOptions): Group[] {
       },
     },
     {
+      label: 'Registrar (deployments from ECR pushes)',
+      parameters: {
+        [Param.WatchedRepositories]: {
+          label: 'Watched ECR repositories',
+          parameter: {
+            Type: 'CommaDelimitedList',
+            Description: `ECR repositories whose pushes register deployments (up to ${MAX_WATCHED_REPOSITORIES}). Empty turns the registrar off unless the stack creates a repository.`,
+            Default: o.manifest?.repositories.join(',') ?? '',
+          },
+        },
+        [Param.ManifestParameterName]: {
+          label: 'Manifest SSM parameter',
+          parameter: {
+            Type: 'String',
+            Description: o.manifest
+              ? 'Optional: an SSM parameter (name starting with /) holding your prefect.yaml with ecr_triggers, used instead of the one stored in this stack.'
+              : 'Name (starting with /) of the SSM parameter holding your prefect.yaml with ecr_triggers. The registrar re-reads it within a minute of an edit.',
+            Default: '',
+            AllowedPattern: '^(/[A-Za-z0-9_.\\-/]+)?$',
+            ConstraintDescription: 'must be empty or an SSM parameter name starting with /',
+          },
+        },
+        [Param.EcrRepositoryName]: {
+          label: 'Create ECR repository',
+          parameter: {
+            Type: 'String',
+            Description: 'Optional: the stack creates this ECR repository (scan on push, lifecycle policy) and watches it.',
+            Default: '',
+            AllowedPattern: '^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)?$',
+            ConstraintDescription: 'must be empty or an ECR repository name (lowercase, digits, ".", "_", "-", "/")',
+          },
+        },
+        [Param.EcrImageTagMutability]: {
+          label: 'Tag immutability',
+          parameter: {
+            Type: 'String',
+            Description: 'IMMUTABLE forbids re-pushing a tag (then trigger on version tags only); MUTABLE allows moving tags such as "main".',
+            AllowedValues: ['MUTABLE', 'IMMUTABLE'],
+            Default: 'MUTABLE',
+          },
+        },
+        [Param.EcrKeepImages]: {
+          label: 'Images kept',
+          parameter: { Type: 'Number', Description: 'The lifecycle policy keeps this many most recent images.', Default: 30, MinValue: 1, MaxValue: 1000 },
+        },
+      },
+    },
+    {
       label: 'Flow runs',
       parameters: {
         [Param.RemoveWorkPoolOnDelete]: {
@@ -287,8 +335,11 @@ export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFr
       [Cond.HasFlowRunPolicies]: not(equals(joinedFlowRunPolicyArns(), '')),
       [Cond.EnableWebhook]: equals(ref(Param.EnableWebhook), 'true'),
       [Cond.HasAlarmEmail]: not(equals(ref(Param.AlarmEmail), '')),
+      [Cond.CreateEcrRepository]: not(equals(ref(Param.EcrRepositoryName), '')),
+      [Cond.RegistrarEnabled]: or(not(equals({ 'Fn::Join': ['', ref(Param.WatchedRepositories)] }, '')), conditionRef(Cond.CreateEcrRepository)),
     },
     Rules: {
+      ...(o.manifest ? {} : registrarNeedsManifest()),
       CredentialGivenOnce: {
         RuleCondition: not(equals(authMode, 'none')),
         Assertions: [
@@ -311,6 +362,21 @@ export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFr
           },
         ],
       },
+    },
+  };
+}
+
+/** Without a manifest stored in the stack, watching repositories needs the SSM parameter that holds one. */
+function registrarNeedsManifest() {
+  return {
+    RegistrarNeedsManifest: {
+      RuleCondition: not(equals({ 'Fn::Join': ['', ref(Param.WatchedRepositories)] }, '')),
+      Assertions: [
+        {
+          Assert: not(equals(ref(Param.ManifestParameterName), '')),
+          AssertDescription: 'WatchedRepositories is set: give ManifestParameterName, the SSM parameter that holds your prefect.yaml with ecr_triggers.',
+        },
+      ],
     },
   };
 }

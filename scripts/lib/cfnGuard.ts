@@ -9,7 +9,7 @@ import { CFN_GUARD_PACKAGE } from './paths';
 import { runTool } from './run';
 
 /** The rule sets every template is checked against (folders of the Control Tower rules). */
-export const GUARD_RULE_SETS = ['identityandaccessmanagement', 'ecs', 'sqs', 'cloudwatch', 'lambda'] as const;
+export const GUARD_RULE_SETS = ['identityandaccessmanagement', 'ecs', 'sqs', 'cloudwatch', 'lambda', 'ecr'] as const;
 
 export const CFN_GUARD_BINARY = path.join(CFN_GUARD_PACKAGE, 'bin', 'ubuntu', 'x86_64', 'cfn-guard');
 const RULES_DIR = path.join(CFN_GUARD_PACKAGE, 'rules', 'control-tower', 'cfn-guard');

@@ -32,18 +32,18 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
   },
   {
     rule: 'cloudwatch_log_group_encrypted_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup'],
     reason:
       'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
   },
   {
     rule: 'lambda_inside_vpc_check',
-    resources: ['ScalerFunction', 'WorkPoolFunction'],
+    resources: ['ScalerFunction', 'WorkPoolFunction', 'RegistrarFunction'],
     reason:
       'CT.LAMBDA.PR.3: the functions reach Prefect Cloud and the ECS and Secrets Manager APIs over HTTPS and nothing in a VPC; placing them in one would need a NAT gateway or four VPC endpoints for no protection gained.',
   },
@@ -58,5 +58,17 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
     resources: ['ScalerFunctionUrlPermission', 'ScalerFunctionUrlInvokePermission'],
     reason:
       'CT.LAMBDA.PR.2: the two permissions a NONE-auth function URL requires (InvokeFunction is limited to URL calls); only created when EnableScalerWebhook=true, and the token check above guards the function.',
+  },
+  {
+    rule: 'ecr_private_tag_immutability_enabled_check',
+    resources: ['EcrRepository'],
+    reason:
+      'CT.ECR.PR.2: tag mutability is the EcrImageTagMutability parameter: teams that push a moving tag such as "main" need MUTABLE; the registrar pins deployments to the digest either way.',
+  },
+  {
+    rule: 'ecr_private_lifecycle_policy_configured_check',
+    resources: ['EcrRepository'],
+    reason:
+      'CT.ECR.PR.3: the repository has a lifecycle policy (keep the newest EcrKeepImages images); its text is an Fn::Sub of that parameter, which the rule cannot read.',
   },
 ];

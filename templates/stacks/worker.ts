@@ -9,9 +9,11 @@ import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../events';
 import { buildScaler, buildWorkPool } from '../functions';
 import { buildWorkerRoles } from '../iam';
 import { Cond, Res, attr } from '../ids';
+import { buildEcrRepository } from '../ecr';
 import { buildLogGroups } from '../logs';
 import { buildMonitoring } from '../monitoring';
 import { buildSecurityGroups } from '../network';
+import { buildRegistrar, registrarRuleArn } from '../registrar';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
 import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
 import { buildPrefectSecret, prefectSecretArn } from '../secrets';
@@ -46,6 +48,8 @@ export function buildWorkerOutputs(): TemplateFragment {
       ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
       ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', attr(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
       ScalerWebhookTokenSecretArn: output('ScalerWebhookTokenSecretArn holding the webhook token (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
+      RegistrarFunctionName: output('RegistrarFunctionName', ref(Res.RegistrarFunction), Cond.RegistrarEnabled),
+      EcrRepositoryUri: output('EcrRepositoryUri to push flow images to', attr(Res.EcrRepository, 'RepositoryUri'), Cond.CreateEcrRepository),
       AlarmTopicArn: output('AlarmTopicArn', ref(Res.AlarmTopic)),
       DashboardUrl: output(
         'DashboardUrl of demand against workers',
@@ -67,9 +71,11 @@ export function workerStackFragments(options: WorkerStackOptions = {}): Template
     buildCluster(),
     buildWorker(),
     buildEcsObserver(),
-    buildLambdaDeadLetterQueue([Res.ScalerScheduleRule, Res.ScalerTaskStateRule]),
+    buildLambdaDeadLetterQueue([attr(Res.ScalerScheduleRule, 'Arn'), attr(Res.ScalerTaskStateRule, 'Arn'), registrarRuleArn()]),
     buildScaler(),
     buildWorkPool(),
+    buildRegistrar(resolved),
+    buildEcrRepository(),
     buildMonitoring(),
     buildWorkerOutputs(),
   ];

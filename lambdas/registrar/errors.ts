@@ -1,0 +1,11 @@
+import { PrefectEcsStackError } from '../common/errors';
+
+/** The manifest is wrong: names the file, the deployment and the field. Reported, never retried. */
+export class ManifestError extends PrefectEcsStackError {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+  }
+}

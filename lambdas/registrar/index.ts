@@ -1,0 +1,21 @@
+/** Lambda entry point of the registrar. */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { AWS_CLIENT_CONFIG } from '../common/aws';
+import { readPrefectConnection, requireString } from '../common/config';
+import { createLogger } from '../common/log';
+import { createPrefectClient } from '../common/prefect/client';
+import { CachedSecretReader } from '../common/secrets';
+import { createRegistrarHandler } from './handler';
+import { CachedManifest } from './manifestSource';
+
+const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
+
+export const handler = createRegistrarHandler({
+  prefect: createPrefectClient(readPrefectConnection(process.env), { secrets, http: { timeoutMs: 10_000, deadlineMs: 30_000 } }),
+  ecr: new ECRClient(AWS_CLIENT_CONFIG),
+  manifest: new CachedManifest(new SSMClient(AWS_CLIENT_CONFIG), requireString(process.env, 'MANIFEST_PARAMETER')),
+  log: createLogger('registrar'),
+  defaultWorkPool: requireString(process.env, 'WORK_POOL'),
+});
