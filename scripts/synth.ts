@@ -1,8 +1,12 @@
 /**
- * npm run synth: synthesize every published template (JSON + YAML), bundle every Lambda,
- * validate with cfn-lint and cfn-guard, and print a summary. Exits 1 when anything fails.
+ * npm run synth [-- --manifest prefect.yaml]: synthesize every published template (JSON +
+ * YAML), bundle every Lambda, validate with cfn-lint and cfn-guard, and print a summary. With
+ * --manifest, the registrar's prefect.yaml is validated and stored in the stack. Exits 1 when
+ * anything fails.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseFlags } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
 import { formatFinding } from './lib/cfnLint';
 import { ROOT } from './lib/paths';
@@ -14,8 +18,11 @@ const relative = (file: string) => path.relative(ROOT, file);
 
 async function main(): Promise<number> {
   const started = Date.now();
-  console.log('1/3 synthesizing templates');
-  const stacks = writeTemplates();
+  const flags = parseFlags(process.argv.slice(2), { values: ['manifest'] });
+  const manifestFile = flags.values.manifest;
+  if (manifestFile && !fs.existsSync(manifestFile)) throw new Error(`--manifest ${manifestFile} does not exist`);
+  console.log(`1/3 synthesizing templates${manifestFile ? ` (registrar manifest: ${manifestFile})` : ''}`);
+  const stacks = writeTemplates(undefined, manifestFile ? { manifest: { file: manifestFile, text: fs.readFileSync(manifestFile, 'utf8') } } : {});
 
   console.log('2/3 bundling Lambdas');
   const bundles = await bundleLambdas();

@@ -370,11 +370,12 @@ export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFr
 function registrarNeedsManifest() {
   return {
     RegistrarNeedsManifest: {
-      RuleCondition: not(equals({ 'Fn::Join': ['', ref(Param.WatchedRepositories)] }, '')),
+      RuleCondition: or(not(equals({ 'Fn::Join': ['', ref(Param.WatchedRepositories)] }, '')), not(equals(ref(Param.EcrRepositoryName), ''))),
       Assertions: [
         {
           Assert: not(equals(ref(Param.ManifestParameterName), '')),
-          AssertDescription: 'WatchedRepositories is set: give ManifestParameterName, the SSM parameter that holds your prefect.yaml with ecr_triggers.',
+          AssertDescription:
+            'The registrar is on (WatchedRepositories or EcrRepositoryName is set): give ManifestParameterName, the SSM parameter that holds your prefect.yaml with ecr_triggers.',
         },
       ],
     },

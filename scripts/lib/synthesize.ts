@@ -1,5 +1,6 @@
 /** Writes every published template to build/ as JSON and YAML, and validates them. */
 import fs from 'node:fs';
+import type { WorkerStackOptions } from '../../templates/options';
 import { toJson, toYaml } from '../../templates/serialize';
 import { PUBLISHED_STACKS, type PublishedStack } from '../../templates/stacks';
 import { cfnGuard, type GuardReport } from './cfnGuard';
@@ -22,10 +23,10 @@ export interface SynthesizedStack {
   readonly yaml: TemplateStats;
 }
 
-export function writeTemplates(stacks: readonly PublishedStack[] = PUBLISHED_STACKS): SynthesizedStack[] {
+export function writeTemplates(stacks: readonly PublishedStack[] = PUBLISHED_STACKS, options: WorkerStackOptions = {}): SynthesizedStack[] {
   fs.mkdirSync(BUILD_DIR, { recursive: true });
   return stacks.map(({ name, build }) => {
-    const template = build();
+    const template = build(options);
     const jsonText = toJson(template);
     const yamlText = toYaml(template);
     const files = { json: templatePath(name, 'json'), yaml: templatePath(name, 'yaml') };

@@ -1,10 +1,11 @@
 /** The templates this project publishes; synth writes each to build/<name>.template.{json,yaml}. */
 import type { StackTemplate } from '../cfn';
+import type { WorkerStackOptions } from '../options';
 import { buildWorkerStack } from './worker';
 
 export interface PublishedStack {
   readonly name: string;
-  readonly build: () => StackTemplate;
+  readonly build: (options?: WorkerStackOptions) => StackTemplate;
 }
 
-export const PUBLISHED_STACKS: readonly PublishedStack[] = [{ name: 'worker', build: () => buildWorkerStack() }];
+export const PUBLISHED_STACKS: readonly PublishedStack[] = [{ name: 'worker', build: (options) => buildWorkerStack(options) }];

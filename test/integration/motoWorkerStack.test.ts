@@ -77,6 +77,8 @@ describe('worker stack in moto_server', () => {
       PrefectAuthMode: 'api-key',
       PrefectAuthValue: 'pnu_not_a_real_key',
       EnableScalerWebhook: 'true',
+      EcrRepositoryName: 'flows/etl-cloud',
+      ManifestParameterName: '/prefect/manifest',
       VpcId: network.vpc,
       SubnetIds: network.subnets.join(','),
     });
@@ -104,6 +106,9 @@ describe('worker stack in moto_server', () => {
         LambdaDeadLetterQueue: 'AWS::SQS::Queue',
         AlarmTopic: 'AWS::SNS::Topic',
         ScalingDashboard: 'AWS::CloudWatch::Dashboard',
+        RegistrarFunction: 'AWS::Lambda::Function',
+        RegistrarImagePushRule: 'AWS::Events::Rule',
+        EcrRepository: 'AWS::ECR::Repository',
       }),
     );
     const outputs = Object.fromEntries(stack.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
@@ -121,6 +126,9 @@ describe('worker stack in moto_server', () => {
       VpcId: network.vpc,
       SubnetIds: network.subnets.join(','),
       UseFargateSpot: 'true',
+      WatchedRepositories: 'flows/etl,flows/reports',
+      EcrRepositoryName: 'flows/etl-selfhosted',
+      ManifestParameterName: '/prefect/manifest',
     });
     expect(stack.StackStatus).toBe('CREATE_COMPLETE');
     const types = await resourceTypes('prefect-workers-selfhosted');
@@ -133,6 +141,8 @@ describe('worker stack in moto_server', () => {
     const values = {
       PrefectApiUrl: 'http://prefect.internal:4200/api',
       PrefectAuthMode: 'none',
+      EcrRepositoryName: 'flows/etl-update',
+      ManifestParameterName: '/prefect/manifest',
       VpcId: network.vpc,
       SubnetIds: network.subnets.join(','),
     };

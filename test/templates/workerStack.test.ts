@@ -134,7 +134,7 @@ describe('worker stack template', () => {
   it('lays out the console form with every parameter in exactly one group', () => {
     const form = template.Metadata['AWS::CloudFormation::Interface'];
     const grouped = form.ParameterGroups.flatMap((g: Json) => g.Parameters);
-    expect(form.ParameterGroups.map((g: Json) => g.Label.default)).toEqual(['Prefect', 'Network', 'Worker', 'Scaler', 'Flow runs']);
+    expect(form.ParameterGroups.map((g: Json) => g.Label.default)).toEqual(['Prefect', 'Network', 'Worker', 'Scaler', 'Registrar (deployments from ECR pushes)', 'Flow runs']);
     expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
     for (const id of grouped) expect(form.ParameterLabels[id].default).toBeTruthy();
   });
