@@ -10,6 +10,9 @@ import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './fu
 import { Cond, Param, Res, attr } from './ids';
 import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from './options';
 
+/** The SSM parameter that holds a manifest stored by the stack. */
+export const STORED_MANIFEST_NAME = '/prefect-ecs-stack/${AWS::StackName}/manifest';
+
 /**
  * Watched repositories plus the one the stack creates. When the stack creates none, the list
  * gains an empty name, which matches no push and no repository.
@@ -30,7 +33,7 @@ function watchedRepositoryArns(): Intrinsic[] {
 function manifestParameter(o: ResolvedWorkerStackOptions): { name: Intrinsic; arn: Intrinsic } {
   const own = { name: ref(Param.ManifestParameterName), arn: sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ManifestParameterName}') };
   if (!o.manifest) return own;
-  const stored = { name: ref(Res.RegistrarManifest), arn: sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${RegistrarManifest}') };
+  const stored = { name: ref(Res.RegistrarManifest), arn: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${STORED_MANIFEST_NAME}`) };
   return { name: iff(Cond.HasManifestParameter, own.name, stored.name), arn: iff(Cond.HasManifestParameter, own.arn, stored.arn) };
 }
 
@@ -42,6 +45,8 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions): TemplateFragment 
       ...(o.manifest
         ? {
             [Res.RegistrarManifest]: new SSM.Parameter({
+              // Named after the stack (unique in its region) so people know which parameter to edit.
+              Name: sub(STORED_MANIFEST_NAME),
               Type: 'String',
               Tier: 'Intelligent-Tiering',
               Description: `prefect.yaml with ecr_triggers for the registrar (from ${o.manifest.file}); edits apply within a minute`,

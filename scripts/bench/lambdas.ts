@@ -31,6 +31,7 @@ const IMPORT_ENV: Record<string, string> = {
   RUNS_PER_WORKER: '4',
   LOOKAHEAD_SECONDS: '120',
   IDLE_GRACE_SECONDS: '0',
+  MANIFEST_PARAMETER: '/bench/manifest',
 };
 
 const REFERENCES: { name: string; source: string; mainFields: string[] }[] = [

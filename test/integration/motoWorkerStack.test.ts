@@ -11,6 +11,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ let network: { vpc: string; subnets: string[] };
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  cloudformation = new CloudFormationClient(motoClientConfig(moto));
+  cloudformation = new CloudFormationClient({ ...motoClientConfig(moto), maxAttempts: 1 });
   await uploadLambdaCode(moto);
   const ec2 = new EC2Client(motoClientConfig(moto));
   const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
@@ -163,5 +164,27 @@ describe('worker stack in moto_server', () => {
 
     const service = (await ecs.send(new DescribeServicesCommand({ cluster: outputs.ClusterName, services: [outputs.WorkerServiceName!] }))).services![0]!;
     expect(service.desiredCount).toBe(3);
+  });
+
+  it('stores a synth-time manifest in SSM and watches its repositories', async () => {
+    const manifest = { file: 'test/fixtures/manifests/prefect.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
+    const files = writeTemplateFiles('worker-manifest', buildWorkerStack({ manifest }));
+    const expanded = path.join(files.dir, 'expanded.json');
+    samExpand(files.json, expanded);
+    const body = JSON.stringify(withoutMotoGaps(JSON.parse(fs.readFileSync(expanded, 'utf8'))).template);
+    await cloudformation.send(
+      new CreateStackCommand({
+        StackName: 'prefect-workers-manifest',
+        TemplateBody: body,
+        Capabilities: ['CAPABILITY_IAM'],
+        // moto evaluates outputs whose condition is false, so the optional repository is created here too.
+        Parameters: parameters({ PrefectApiUrl: 'http://prefect.internal:4200/api', PrefectAuthMode: 'none', VpcId: network.vpc, SubnetIds: network.subnets.join(','), EcrRepositoryName: 'flows/extra' }),
+      }),
+    );
+    expect((await waitForStack('prefect-workers-manifest')).StackStatus).toBe('CREATE_COMPLETE');
+    const types = await resourceTypes('prefect-workers-manifest');
+    const stored = await new SSMClient(motoClientConfig(moto)).send(new GetParameterCommand({ Name: '/prefect-ecs-stack/prefect-workers-manifest/manifest' }));
+    expect(stored.Parameter!.Value).toBe(manifest.text);
+    expect(types).toMatchObject({ RegistrarManifest: 'AWS::SSM::Parameter', RegistrarFunction: 'AWS::Lambda::Function', RegistrarImagePushRule: 'AWS::Events::Rule', EcrRepository: 'AWS::ECR::Repository' });
   });
 });

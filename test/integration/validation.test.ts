@@ -8,9 +8,15 @@ import { samExpand } from '../../scripts/lib/samExpand';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { writeTemplateFiles, type Json } from '../support/template';
 
-describe.each(PUBLISHED_STACKS.map((s) => [s.name, s]))('%s template', (name, stack) => {
-  const files = writeTemplateFiles(name, stack.build());
-  const expanded = path.join(files.dir, `${name}.expanded.json`);
+const MANIFEST = { file: 'test/fixtures/manifests/prefect.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
+const VARIANTS = PUBLISHED_STACKS.flatMap((s) => [
+  [s.name, () => s.build()] as const,
+  [`${s.name} with a stored manifest`, () => s.build({ manifest: MANIFEST })] as const,
+]);
+
+describe.each(VARIANTS)('%s template', (name, build) => {
+  const files = writeTemplateFiles(name.replace(/\W+/g, '-'), build());
+  const expanded = path.join(files.dir, 'expanded.json');
 
   it('passes cfn-lint with no error and no warning, in JSON and in YAML', () => {
     const report = cfnLint([files.json, files.yaml]);

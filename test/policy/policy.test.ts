@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { UNSCOPED_ACTIONS } from '../../templates/iamUnscopedActions';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { asCfn, type Json } from '../support/template';
@@ -7,8 +8,10 @@ import { actionsOf, resourcesOf } from './types';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-describe.each(PUBLISHED_STACKS.map((s) => [s.name, s]))('IAM and secret policy of the %s stack', (_name, stack) => {
-  const template = asCfn(stack.build());
+const MANIFEST = { file: 'test/fixtures/manifests/prefect.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
+
+describe.each(PUBLISHED_STACKS.flatMap((s) => [[s.name, () => s.build()], [`${s.name} with a stored manifest`, () => s.build({ manifest: MANIFEST })]] as const))('IAM and secret policy of the %s stack', (_name, build) => {
+  const template = asCfn(build());
 
   it('passes every check (least privilege, PassRole, ECS conditions, secrets)', () => {
     expect(failures(evaluatePolicies(template))).toEqual([]);

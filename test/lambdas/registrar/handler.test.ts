@@ -1,0 +1,76 @@
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import fs from 'node:fs';
+import { createLogger } from '../../../lambdas/common/log';
+import { createPrefectClient } from '../../../lambdas/common/prefect/client';
+import { createRegistrarHandler } from '../../../lambdas/registrar/handler';
+import { CachedManifest } from '../../../lambdas/registrar/manifestSource';
+import { imageActionEvent } from '../../support/ecrPush';
+
+const MANIFEST = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+
+function harness(prefect: (request: Request) => Response | Promise<Response> = () => Response.json({}, { status: 500 })) {
+  const ecr = mockClient(ECRClient);
+  const ssm = mockClient(SSMClient);
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: MANIFEST } });
+  const calls: string[] = [];
+  let now = 0;
+  const handler = createRegistrarHandler({
+    prefect: createPrefectClient({ apiUrl: 'https://prefect.test/api', authMode: 'none' }, {
+      secrets: { get: async () => '', invalidate: () => undefined },
+      http: { attempts: 1, sleep: async () => undefined },
+      fetch: async (request) => {
+        calls.push(`${request.method} ${new URL(request.url).pathname}`);
+        return prefect(request);
+      },
+    }),
+    ecr: new ECRClient({ region: 'us-east-1' }),
+    manifest: new CachedManifest(new SSMClient({ region: 'us-east-1' }), '/prefect/manifest', 60_000, () => now),
+    log: createLogger('registrar', () => undefined),
+    defaultWorkPool: 'ecs-pool',
+  });
+  return { handler, ecr, ssm, calls, advance: (ms: number) => (now += ms) };
+}
+
+describe('registrar handler', () => {
+  it('asks ECR where the tag points before touching Prefect, with the exact input', async () => {
+    const h = harness();
+    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: `sha256:${'e'.repeat(64)}` }] });
+    const result = await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
+    expect(h.ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'flows/etl', imageIds: [{ imageTag: 'v1.0.0' }] });
+    expect((result as { deployments: { outcome: string }[] }).deployments.every((d) => d.outcome === 'skipped')).toBe(true);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('throws when ECR keeps throttling, so the event is retried', async () => {
+    const h = harness();
+    h.ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow('Rate exceeded');
+  });
+
+  it('throws when the manifest parameter is missing, naming it', async () => {
+    const h = harness();
+    h.ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow('MANIFEST_PARAMETER names /prefect/manifest, which does not exist');
+  });
+
+  it('reads the manifest once per minute, not per event', async () => {
+    const h = harness();
+    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
+    await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
+    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    h.advance(60_000);
+    await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
+    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+  });
+
+  it('throws on a Prefect 500 so EventBridge retries', async () => {
+    const h = harness();
+    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow(/500 from Prefect/);
+  });
+});
