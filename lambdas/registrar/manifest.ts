@@ -3,10 +3,12 @@
  * our `ecr_triggers:` key. Parsed and checked against Prefect's prefect.yaml schema and our
  * rules, into plain data; every error names the file, the deployment and the field.
  */
-import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import schema from '../common/prefect/prefect.yaml.schema.json';
 import { ManifestError } from './errors';
+// Prefect's prefect.yaml schema, compiled ahead of time (scripts/gen-manifest-validator.ts).
+import validatePrefectYaml from './generated/prefectYamlValidator';
+
+const validateSchema = validatePrefectYaml as ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
 
 export type PullStep = Record<string, unknown>;
 
@@ -45,9 +47,6 @@ export const PUSHED_IMAGE_PLACEHOLDER = /^\{\{\s*[A-Za-z_][\w-]*\.image\s*\}\}$/
 const ANY_PLACEHOLDER = /\{\{[^}]*\}\}/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-// Formats (duration, date-time) are left to the server; shape and types are what a manifest gets wrong.
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-const validateSchema = ajv.compile(schema);
 
 /** Prefect's flow name for `path/file.py:my_flow`: the function name with underscores as hyphens. */
 export function flowNameFromEntrypoint(entrypoint: string): string {
