@@ -3,7 +3,7 @@
  * line per deployment. A malformed or foreign event and a bad manifest are logged and dropped;
  * Prefect and AWS failures are thrown so EventBridge retries, then the DLQ keeps the event.
  */
-import { InvalidEventError } from '../common/errors';
+import { parseOrDrop } from '../common/events';
 import type { Logger } from '../common/log';
 import type { PrefectClient } from '../common/prefect/client';
 import { ManifestError } from './errors';
@@ -25,14 +25,9 @@ export type RegistrarResult = { readonly ignored: string } | { readonly deployme
 
 export function createRegistrarHandler(deps: RegistrarDeps) {
   return async (event: unknown): Promise<RegistrarResult> => {
-    let action;
-    try {
-      action = parseImageAction(event);
-    } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      deps.log.warn('ignored event', { reason: error.message, detail: error.detail });
-      return { ignored: error.message };
-    }
+    const parsed = parseOrDrop(parseImageAction, event, deps.log);
+    if (!parsed.ok) return { ignored: parsed.reason };
+    const action = parsed.value;
     const ignore = (reason: string) => {
       deps.log.info('ignored push', { reason, repository: action.repository, tag: action.tag, digest: action.digest });
       return { ignored: reason };

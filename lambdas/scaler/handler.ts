@@ -3,7 +3,8 @@
  * A malformed or foreign event is logged and dropped (returning normally, so it is not retried).
  */
 import type { LambdaFunctionURLResult } from 'aws-lambda';
-import { InvalidEventError, errorMessage } from '../common/errors';
+import { errorMessage } from '../common/errors';
+import { parseOrDrop } from '../common/events';
 import type { ScalerConfig } from './config';
 import { evaluate, type Evaluation, type ScalerDeps } from './evaluate';
 import { isOfCluster, parseTrigger, type Trigger } from './parse';
@@ -19,14 +20,9 @@ export type ScalerResult = Evaluation | LambdaFunctionURLResult | { readonly dro
 
 export function createScalerHandler(config: ScalerConfig, deps: ScalerDeps) {
   return async (event: unknown): Promise<ScalerResult> => {
-    let trigger: Trigger;
-    try {
-      trigger = parseTrigger(event);
-    } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      deps.log.warn('dropped event', { reason: error.message, detail: error.detail });
-      return { dropped: error.message };
-    }
+    const parsed = parseOrDrop(parseTrigger, event, deps.log);
+    if (!parsed.ok) return { dropped: parsed.reason };
+    const trigger = parsed.value;
     if (trigger.kind === 'task-state' && !isOfCluster(trigger.clusterArn, config.cluster)) {
       deps.log.warn('dropped event', { reason: 'task of another cluster', clusterArn: trigger.clusterArn });
       return { dropped: 'task of another cluster' };
