@@ -7,7 +7,7 @@ import { ECS } from 'cloudform';
 import { getAtt, iff, noValue, ref, select, split, sub, type Intrinsic, type TemplateFragment, type Value } from './cfn';
 import { WORKER_CONTAINER_NAME, WORKER_HEALTH_PORT } from './constants';
 import { Cond, Param, Res, attr } from './ids';
-import { prefectSecretArn } from './secrets';
+import { whenAuthenticated, type WorkerContext } from './context';
 
 /** Name of the cluster the stack runs in, created or existing. */
 export const clusterNameValue = (): Intrinsic => iff(Cond.CreateCluster, ref(Res.Cluster), ref(Param.ExistingClusterName));
@@ -38,9 +38,9 @@ const HEALTH_CHECK = `python -c "import urllib.request; urllib.request.urlopen('
 /** The worker writes only below /tmp (PREFECT_HOME too), so its root filesystem is read-only. */
 const SCRATCH_VOLUME = 'scratch';
 
-function workerEnvironment() {
+function workerEnvironment(ctx: WorkerContext) {
   const env: Record<string, Value<string>> = {
-    PREFECT_API_URL: ref(Param.PrefectApiUrl),
+    PREFECT_API_URL: ctx.connection.apiUrl,
     PREFECT_ECS_STACK_WORK_POOL: ref(Param.WorkPoolName),
     PREFECT_ECS_STACK_WORK_QUEUES: ref(Param.WorkQueues),
     PREFECT_ECS_STACK_RUNS_PER_WORKER: ref(Param.RunsPerWorker),
@@ -57,20 +57,16 @@ function workerEnvironment() {
 }
 
 /** Container memory repeats the task's: the same hard limit, and tools that ignore task-level Fargate fields still see one. */
-function workerContainer(memory: Intrinsic) {
+function workerContainer(ctx: WorkerContext, memory: Intrinsic) {
   return {
     Name: WORKER_CONTAINER_NAME,
     Image: ref(Param.WorkerImage),
     Essential: true,
     EntryPoint: ['/bin/sh', '-c'],
     Command: [WORKER_START_SCRIPT],
-    Environment: workerEnvironment(),
+    Environment: workerEnvironment(ctx),
     // ECS resolves the secret at task start; the value never appears in the task definition.
-    Secrets: iff(
-      Cond.HasAuth,
-      [{ Name: iff(Cond.UseApiKey, 'PREFECT_API_KEY', 'PREFECT_API_AUTH_STRING'), ValueFrom: prefectSecretArn() }],
-      noValue(),
-    ),
+    Secrets: whenAuthenticated(ctx.connection, [{ Name: ctx.connection.credentialVariable, ValueFrom: ctx.connection.secretArn }]),
     Memory: memory,
     ReadonlyRootFilesystem: true,
     MountPoints: [{ SourceVolume: SCRATCH_VOLUME, ContainerPath: '/tmp', ReadOnly: false }],
@@ -98,7 +94,7 @@ export function buildCluster(): TemplateFragment {
   };
 }
 
-export function buildWorker(): TemplateFragment {
+export function buildWorker(ctx: WorkerContext): TemplateFragment {
   const cpu = select(0, split('/', ref(Param.WorkerSize)));
   const memory = select(1, split('/', ref(Param.WorkerSize)));
   const scalingTag = (Key: string, param: string) => ({ Key: `prefect-ecs-stack:${Key}`, Value: ref(param) });
@@ -112,7 +108,7 @@ export function buildWorker(): TemplateFragment {
         ExecutionRoleArn: attr(Res.WorkerExecutionRole, 'Arn'),
         TaskRoleArn: attr(Res.WorkerTaskRole, 'Arn'),
         Volumes: [{ Name: SCRATCH_VOLUME }],
-        ContainerDefinitions: [workerContainer(memory)],
+        ContainerDefinitions: [workerContainer(ctx, memory)],
       }),
       // After the work pool: a worker that starts first would create the pool with Prefect's defaults.
       [Res.WorkerService]: new ECS.Service({
@@ -128,9 +124,9 @@ export function buildWorker(): TemplateFragment {
         },
         NetworkConfiguration: {
           AwsvpcConfiguration: {
-            AssignPublicIp: ref(Param.AssignPublicIp),
+            AssignPublicIp: ctx.network.assignPublicIp,
             SecurityGroups: [ref(Res.WorkerSecurityGroup)],
-            Subnets: ref(Param.SubnetIds),
+            Subnets: ctx.network.subnetIds,
           },
         },
         EnableECSManagedTags: true,

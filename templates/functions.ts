@@ -12,7 +12,7 @@ import { clusterArnValue, clusterNameValue } from './ecs';
 import { allow, functionBasics, lambdaTrustPolicy, policy, readPrefectSecret } from './iam';
 import { Cond, Param, Res, attr, type ResId } from './ids';
 import { ServerlessFunction } from './sam';
-import { prefectSecretArn } from './secrets';
+import { secretArnOrEmpty, type PrefectConnection, type WorkerContext } from './context';
 
 export const METRICS_NAMESPACE = 'PrefectEcsStack';
 
@@ -25,9 +25,9 @@ export const workerServiceArn = () =>
     ServiceName: attr(Res.WorkerService, 'Name'),
   });
 
-function scalerEnvironment(): Record<string, CfnValue> {
+function scalerEnvironment(ctx: WorkerContext): Record<string, CfnValue> {
   return {
-    ...prefectEnvironment(),
+    ...prefectEnvironment(ctx.connection),
     WORK_POOL: ref(Param.WorkPoolName),
     WORK_QUEUES: ref(Param.WorkQueues),
     ECS_CLUSTER: clusterNameValue(),
@@ -110,7 +110,7 @@ export function stackFunction(spec: StackFunctionSpec) {
   return resources;
 }
 
-export function buildScaler(): TemplateFragment {
+export function buildScaler(ctx: WorkerContext): TemplateFragment {
   return {
     Resources: {
       ...stackFunction({
@@ -122,10 +122,10 @@ export function buildScaler(): TemplateFragment {
         description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
         statements: [
           allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
-          readPrefectSecret(),
+          readPrefectSecret(ctx.connection),
           iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
         ],
-        environment: scalerEnvironment(),
+        environment: scalerEnvironment(ctx),
         timeoutSeconds: 60,
         asyncRetry: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
         reservedConcurrency: 1,
@@ -178,17 +178,17 @@ function buildScalerWebhook() {
 }
 
 /** Environment every function of the stack gets to reach Prefect (the secret's ARN, never its value). */
-export const prefectEnvironment = (): Record<string, CfnValue> => ({
-  PREFECT_API_URL: ref(Param.PrefectApiUrl),
-  PREFECT_AUTH_MODE: ref(Param.PrefectAuthMode),
-  PREFECT_SECRET_ARN: iff(Cond.HasAuth, prefectSecretArn(), ''),
+export const prefectEnvironment = (c: PrefectConnection): Record<string, CfnValue> => ({
+  PREFECT_API_URL: c.apiUrl,
+  PREFECT_AUTH_MODE: c.authMode,
+  PREFECT_SECRET_ARN: secretArnOrEmpty(c),
 });
 
 /**
  * The work-pool custom resource: a function that makes the Prefect ECS work pool match the
  * stack (network, flow-run roles, logs, launch type, credential secret) and always answers.
  */
-export function buildWorkPool(): TemplateFragment {
+export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
   return {
     Resources: {
       ...stackFunction({
@@ -198,8 +198,8 @@ export function buildWorkPool(): TemplateFragment {
         codeUri: 'lambdas/work-pool',
         roleDescription: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
         description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
-        statements: [readPrefectSecret()],
-        environment: prefectEnvironment(),
+        statements: [readPrefectSecret(ctx.connection)],
+        environment: prefectEnvironment(ctx.connection),
         timeoutSeconds: 120,
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
       }),
@@ -213,16 +213,16 @@ export function buildWorkPool(): TemplateFragment {
           Cluster: clusterNameValue(),
           ExecutionRoleArn: attr(Res.FlowRunExecutionRole, 'Arn'),
           TaskRoleArn: attr(Res.FlowRunTaskRole, 'Arn'),
-          VpcId: ref(Param.VpcId),
-          Subnets: ref(Param.SubnetIds),
+          VpcId: ctx.network.vpcId,
+          Subnets: ctx.network.subnetIds,
           SecurityGroups: [ref(Res.FlowRunSecurityGroup)],
-          AssignPublicIp: ref(Param.AssignPublicIp),
+          AssignPublicIp: ctx.network.assignPublicIp,
           LogGroupName: ref(Res.FlowRunLogGroup),
           LogStreamPrefix: 'flow-run',
           Region: ref('AWS::Region'),
           LaunchType: iff(Cond.UseFargateSpot, 'FARGATE_SPOT', 'FARGATE'),
-          AuthMode: ref(Param.PrefectAuthMode),
-          CredentialSecretArn: iff(Cond.HasAuth, prefectSecretArn(), ''),
+          AuthMode: ctx.connection.authMode,
+          CredentialSecretArn: secretArnOrEmpty(ctx.connection),
           RemoveOnDelete: ref(Param.RemoveWorkPoolOnDelete),
         },
       },

@@ -7,10 +7,10 @@
  * Roles have no fixed names (IAM names are global; CloudFormation generates unique ones).
  */
 import { IAM } from 'cloudform';
-import { arn, iff, noValue, ref, sub, type CfnValue, type Intrinsic, type TemplateFragment } from './cfn';
+import { arn, iff, noValue, ref, sub, type CfnValue, type TemplateFragment } from './cfn';
 import { clusterArnValue, clusterNameValue } from './ecs';
 import { Cond, Param, Res, attr, type ResId } from './ids';
-import { prefectSecretArn } from './secrets';
+import { whenAuthenticated, type PrefectConnection, type WorkerContext } from './context';
 
 export interface Statement {
   Sid: string;
@@ -64,8 +64,8 @@ const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
   allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', ...actions], attr(logGroup, 'Arn'));
 
 /** Read of the Prefect credential, present only when the stack uses one. */
-export const readPrefectSecret = (): Intrinsic =>
-  iff(Cond.HasAuth, allow('ReadPrefectCredential', ['secretsmanager:GetSecretValue'], prefectSecretArn()), noValue());
+export const readPrefectSecret = (c: PrefectConnection): CfnValue =>
+  whenAuthenticated(c, allow('ReadPrefectCredential', ['secretsmanager:GetSecretValue'], c.secretArn));
 
 function workerTaskStatements(): Statement[] {
   const clusterCondition = { ArnEquals: { 'ecs:cluster': clusterArnValue() } };
@@ -96,13 +96,13 @@ function workerTaskStatements(): Statement[] {
   ];
 }
 
-export function buildWorkerRoles(): TemplateFragment {
+export function buildWorkerRoles(ctx: WorkerContext): TemplateFragment {
   return {
     Resources: {
       [Res.WorkerExecutionRole]: new IAM.Role({
         Description: sub('Pulls the Prefect worker image and writes its logs (${AWS::StackName})'),
         AssumeRolePolicyDocument: ecsTasksTrustPolicy(),
-        Policies: [policy('worker-execution', [...pullImages(), writeLogs(Res.WorkerLogGroup), readPrefectSecret()])],
+        Policies: [policy('worker-execution', [...pullImages(), writeLogs(Res.WorkerLogGroup), readPrefectSecret(ctx.connection)])],
       }),
       [Res.WorkerTaskRole]: new IAM.Role({
         Description: sub('Lets the Prefect ECS worker start and watch flow-run tasks (${AWS::StackName})'),
@@ -113,7 +113,7 @@ export function buildWorkerRoles(): TemplateFragment {
         Description: sub('Pulls flow-run images and writes flow-run logs (${AWS::StackName})'),
         AssumeRolePolicyDocument: ecsTasksTrustPolicy(),
         // The ECS worker asks awslogs to create the group if missing; the group exists, but the call needs the right.
-        Policies: [policy('flow-run-execution', [...pullImages(), writeLogs(Res.FlowRunLogGroup, ['logs:CreateLogGroup']), readPrefectSecret()])],
+        Policies: [policy('flow-run-execution', [...pullImages(), writeLogs(Res.FlowRunLogGroup, ['logs:CreateLogGroup']), readPrefectSecret(ctx.connection)])],
       }),
       [Res.FlowRunTaskRole]: new IAM.Role({
         Description: sub('Identity of flow-run code; grants only the managed policies named at deploy (${AWS::StackName})'),

@@ -3,21 +3,22 @@
  * inbound traffic (the worker's health endpoint listens on localhost inside the task).
  */
 import { EC2 } from 'cloudform';
-import { ref, sub, type TemplateFragment } from './cfn';
-import { Param, Res } from './ids';
+import { sub, type TemplateFragment } from './cfn';
+import type { WorkerContext } from './context';
+import { Res } from './ids';
 
-const egressOnly = (what: string) =>
+const egressOnly = (what: string, vpcId: WorkerContext['network']['vpcId']) =>
   new EC2.SecurityGroup({
     GroupDescription: sub(`${what} of \${AWS::StackName}: no inbound, outbound to the Prefect API, AWS APIs and image registries`),
-    VpcId: ref(Param.VpcId),
+    VpcId: vpcId,
     SecurityGroupEgress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'Prefect API, AWS APIs, image registries' }],
   });
 
-export function buildSecurityGroups(): TemplateFragment {
+export function buildSecurityGroups(ctx: WorkerContext): TemplateFragment {
   return {
     Resources: {
-      [Res.WorkerSecurityGroup]: egressOnly('Prefect worker'),
-      [Res.FlowRunSecurityGroup]: egressOnly('Prefect flow runs'),
+      [Res.WorkerSecurityGroup]: egressOnly('Prefect worker', ctx.network.vpcId),
+      [Res.FlowRunSecurityGroup]: egressOnly('Prefect flow runs', ctx.network.vpcId),
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { SSM } from 'cloudform';
 import { equals, iff, join, noValue, not, ref, select, split, sub, type Intrinsic, type TemplateFragment } from './cfn';
+import type { WorkerContext } from './context';
 import { allow, readPrefectSecret } from './iam';
 import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './functions';
 import { Cond, Param, Res, attr } from './ids';
@@ -37,7 +38,7 @@ function manifestParameter(o: ResolvedWorkerStackOptions): { name: Intrinsic; ar
   return { name: iff(Cond.HasManifestParameter, own.name, stored.name), arn: iff(Cond.HasManifestParameter, own.arn, stored.arn) };
 }
 
-export function buildRegistrar(o: ResolvedWorkerStackOptions): TemplateFragment {
+export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext): TemplateFragment {
   const manifest = manifestParameter(o);
   return {
     Conditions: o.manifest ? { [Cond.HasManifestParameter]: not(equals(ref(Param.ManifestParameterName), '')) } : {},
@@ -64,9 +65,9 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions): TemplateFragment 
         statements: [
           allow('DescribeWatchedImages', ['ecr:DescribeImages'], watchedRepositoryArns()),
           allow('ReadManifest', ['ssm:GetParameter'], manifest.arn),
-          readPrefectSecret(),
+          readPrefectSecret(ctx.connection),
         ],
-        environment: { ...prefectEnvironment(), MANIFEST_PARAMETER: manifest.name, WORK_POOL: ref(Param.WorkPoolName) },
+        environment: { ...prefectEnvironment(ctx.connection), MANIFEST_PARAMETER: manifest.name, WORK_POOL: ref(Param.WorkPoolName) },
         timeoutSeconds: 120,
         // Prefect or AWS failures are retried, then the event lands in the dead-letter queue.
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },

@@ -14,9 +14,10 @@ import { buildLogGroups } from '../logs';
 import { buildMonitoring } from '../monitoring';
 import { buildSecurityGroups } from '../network';
 import { buildRegistrar, registrarRuleArn } from '../registrar';
-import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
+import { resolveWorkerStackOptions, type ResolvedWorkerStackOptions, type WorkerStackOptions } from '../options';
 import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
-import { buildPrefectSecret, prefectSecretArn } from '../secrets';
+import { buildPrefectSecret } from '../secrets';
+import { parameterContext, type WorkerContext } from '../context';
 
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
 
@@ -27,7 +28,7 @@ const output = (Description: string, Value: unknown, Condition?: string) => ({
   Export: { Name: sub(`\${AWS::StackName}-${Description.split(' ')[0]}`) },
 });
 
-export function buildWorkerOutputs(): TemplateFragment {
+export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
   return {
     Outputs: {
       ClusterName: output('ClusterName of the ECS cluster', clusterNameValue()),
@@ -43,7 +44,7 @@ export function buildWorkerOutputs(): TemplateFragment {
       ObserverQueueArn: output('ObserverQueueArn', attr(Res.ObserverQueue, 'Arn')),
       WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
       FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
-      PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', prefectSecretArn(), Cond.HasAuth),
+      PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', ctx.connection.secretArn, ctx.connection.authCondition),
       WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', attr(Res.WorkPool, 'WorkPoolName')),
       ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
       ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', attr(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
@@ -62,22 +63,30 @@ export function buildWorkerOutputs(): TemplateFragment {
 /** Every concern of the worker stack, in the order they appear in the template. */
 export function workerStackFragments(options: WorkerStackOptions = {}): TemplateFragment[] {
   const resolved = resolveWorkerStackOptions(options);
+  const ctx = parameterContext();
   return [
     buildWorkerParameters(resolved),
     buildPrefectSecret(),
-    buildWorkerRoles(),
-    buildSecurityGroups(),
+    ...workerFragments(resolved, ctx),
+  ];
+}
+
+/** The worker, its observer, scaler, work pool and registrar: shared by every published stack. */
+export function workerFragments(resolved: ResolvedWorkerStackOptions, ctx: WorkerContext): TemplateFragment[] {
+  return [
+    buildWorkerRoles(ctx),
+    buildSecurityGroups(ctx),
     buildLogGroups(),
     buildCluster(),
-    buildWorker(),
+    buildWorker(ctx),
     buildEcsObserver(),
     buildLambdaDeadLetterQueue([attr(Res.ScalerScheduleRule, 'Arn'), attr(Res.ScalerTaskStateRule, 'Arn'), registrarRuleArn()]),
-    buildScaler(),
-    buildWorkPool(),
-    buildRegistrar(resolved),
+    buildScaler(ctx),
+    buildWorkPool(ctx),
+    buildRegistrar(resolved, ctx),
     buildEcrRepository(),
     buildMonitoring(),
-    buildWorkerOutputs(),
+    buildWorkerOutputs(ctx),
   ];
 }
 
