@@ -1,5 +1,5 @@
 /**
- * npm run publish -- --bucket-prefix P --regions r1,r2 [--version V] [--stack-name N] [--param NAME=VALUE ...]
+ * npm run publish -- --bucket-prefix P --regions r1,r2 [--version V] [--stack worker|server] [--stack-name N] [--param NAME=VALUE ...]
  *
  * Synthesizes and bundles, then uploads to `P-<region>` in every region: Lambda zips at
  * content-addressed keys, templates at `templates/<version>/` and `templates/latest/`. Prints
@@ -18,10 +18,10 @@ import { ROOT } from './lib/paths';
 import { publish, validatePublishInput } from './lib/publish';
 import { zipFolder } from './lib/zip';
 
-const USAGE = 'npm run publish -- --bucket-prefix P --regions r1,r2 [--version V] [--stack-name N] [--param NAME=VALUE ...]';
+const USAGE = 'npm run publish -- --bucket-prefix P --regions r1,r2 [--version V] [--stack worker|server] [--stack-name N] [--param NAME=VALUE ...]';
 
 void runCli('publish', USAGE, async () => {
-  const flags = parseFlags(process.argv.slice(2), { values: ['bucket-prefix', 'regions', 'version', 'stack-name'], repeated: ['param'] });
+  const flags = parseFlags(process.argv.slice(2), { values: ['bucket-prefix', 'regions', 'version', 'stack', 'stack-name'], repeated: ['param'] });
   const bucketPrefix = flags.values['bucket-prefix'];
   const regionList = flags.values.regions;
   if (!bucketPrefix || !regionList) throw new UsageError('--bucket-prefix and --regions are required');
@@ -34,7 +34,13 @@ void runCli('publish', USAGE, async () => {
   console.log('bundling Lambdas');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-publish-'));
   const bundles = new Map((await bundleLambdas(undefined, out)).map((b) => [`lambdas/${b.name}`, zipFolder(path.dirname(b.file))] as const));
-  const templates = PUBLISHED_STACKS.map((stack) => ({ name: stack.name, template: stack.build() }));
+  const only = flags.values.stack;
+  if (only && !PUBLISHED_STACKS.some((s) => s.name === only)) throw new UsageError(`--stack must be one of ${PUBLISHED_STACKS.map((s) => s.name).join('|')}`);
+  const templates = PUBLISHED_STACKS.filter((s) => !only || s.name === only).map((stack) => ({ name: stack.name, template: stack.build() }));
+  // A --param prefills every template that has it; one that no template has is a typo.
+  for (const name of Object.keys(parameters)) {
+    if (!templates.some((t) => name in t.template.Parameters)) throw new UsageError(`--param ${name}: no published template has that parameter`);
+  }
 
   const published = await publish({
     bucketPrefix,
@@ -50,7 +56,8 @@ void runCli('publish', USAGE, async () => {
   for (const region of published) {
     for (const t of region.templates) {
       const template = templates.find((x) => x.name === t.name)!.template;
-      const quickCreate = { region: region.region, templateUrl: t.versionedUrl, stackName, parameters };
+      const own = Object.fromEntries(Object.entries(parameters).filter(([name]) => name in template.Parameters));
+      const quickCreate = { region: region.region, templateUrl: t.versionedUrl, stackName, parameters: own };
       validateQuickCreate(quickCreate, template.Parameters);
       const url = quickCreateUrl(quickCreate);
       console.log(`\n${region.region} ${t.name}`);

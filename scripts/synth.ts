@@ -11,7 +11,7 @@ import { bundleLambdas } from './lib/bundle';
 import { formatFinding } from './lib/cfnLint';
 import { ROOT } from './lib/paths';
 import { ToolMissingError } from './lib/run';
-import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
+import { staleExemptions, validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
 
 const relative = (file: string) => path.relative(ROOT, file);
@@ -44,12 +44,13 @@ async function main(): Promise<number> {
         `${guard.exempted.length} exempted finding(s) (reasons in scripts/lib/guardExemptions.ts)`,
     );
     for (const v of guard.violations) console.log(`      FAIL ${v.rule} on ${v.resource}`);
-    for (const e of guard.unusedExemptions) console.log(`      STALE exemption ${e.rule} for ${e.resources.join(', ')}: it matches nothing now`);
   }
+  const stale = staleExemptions(validations.map((v) => v.guard));
+  for (const e of stale) console.log(`  STALE cfn-guard exemption ${e.rule} for ${e.resources.join(', ')}: it matches nothing in any template`);
   if (bundles.length === 0) console.log('  Lambdas: none under lambdas/ yet');
   for (const bundle of bundles) console.log(`  Lambda ${bundle.name}: ${relative(bundle.file)} ${bundle.bytes.toLocaleString('en-US')} B`);
 
-  const passed = validations.every(validationPassed);
+  const passed = validations.every(validationPassed) && stale.length === 0;
   console.log(`\n${passed ? 'OK' : 'FAILED'}: ${stacks.length} template(s), ${bundles.length} bundle(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return passed ? 0 : 1;
 }

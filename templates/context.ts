@@ -30,6 +30,8 @@ export interface WorkerNetwork {
 export interface WorkerContext {
   readonly connection: PrefectConnection;
   readonly network: WorkerNetwork;
+  /** Where the Lambdas run when they must reach a Prefect API inside the VPC. @default outside any VPC */
+  readonly lambdaVpc?: { readonly subnetIds: string[] | Intrinsic; readonly securityGroupIds: (string | Intrinsic)[] };
 }
 
 /** `value` where the stack has a credential, nothing where it has none. */

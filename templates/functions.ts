@@ -79,6 +79,8 @@ export interface StackFunctionSpec {
   readonly reservedConcurrency?: number;
   /** Create the function only under this condition. */
   readonly condition?: string;
+  /** Run inside these subnets (to reach a Prefect API in the VPC). */
+  readonly vpc?: WorkerContext['lambdaVpc'];
 }
 
 /** A function of the stack with its own log group and role, JSON logs and the shared dead-letter queue. */
@@ -88,7 +90,7 @@ export function stackFunction(spec: StackFunctionSpec) {
     [spec.role]: new IAM.Role({
       Description: spec.roleDescription,
       AssumeRolePolicyDocument: lambdaTrustPolicy(),
-      Policies: [policy(spec.codeUri.replace('lambdas/', ''), [...functionBasics(spec.logGroup), ...spec.statements])],
+      Policies: [policy(spec.codeUri.replace('lambdas/', ''), [...functionBasics(spec.logGroup, spec.vpc !== undefined), ...spec.statements])],
     }),
     [spec.fn]: new ServerlessFunction({
       CodeUri: spec.codeUri,
@@ -104,6 +106,7 @@ export function stackFunction(spec: StackFunctionSpec) {
       DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
       EventInvokeConfig: spec.asyncRetry,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(spec.logGroup) },
+      ...(spec.vpc ? { VpcConfig: { SubnetIds: spec.vpc.subnetIds, SecurityGroupIds: spec.vpc.securityGroupIds } } : {}),
     }),
   };
   if (spec.condition) for (const resource of Object.values(resources)) resource.condition(spec.condition);
@@ -129,6 +132,7 @@ export function buildScaler(ctx: WorkerContext): TemplateFragment {
         timeoutSeconds: 60,
         asyncRetry: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
         reservedConcurrency: 1,
+        vpc: ctx.lambdaVpc,
       }),
       [Res.ScalerScheduleRule]: ruleInvoking(Res.ScalerFunction, sub('Scaler tick of ${AWS::StackName}'), {
         ScheduleExpression: 'rate(1 minute)',
@@ -202,6 +206,7 @@ export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
         environment: prefectEnvironment(ctx.connection),
         timeoutSeconds: 120,
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+        vpc: ctx.lambdaVpc,
       }),
       [Res.WorkPool]: {
         Type: 'Custom::PrefectWorkPool',

@@ -124,11 +124,12 @@ export function buildWorkerRoles(ctx: WorkerContext): TemplateFragment {
   };
 }
 
-/** What every function of the stack needs: its own log group, and the shared dead-letter queue. */
-export function functionBasics(logGroup: ResId): Statement[] {
+/** What every function of the stack needs: its own log group, the shared dead-letter queue, and, in a VPC, its interfaces. */
+export function functionBasics(logGroup: ResId, inVpc = false): Statement[] {
   return [
     allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(logGroup, 'Arn')),
     allow('SendToDeadLetterQueue', ['sqs:SendMessage'], attr(Res.LambdaDeadLetterQueue, 'Arn')),
+    ...(inVpc ? [allow('VpcNetworkInterfaces', ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces'], '*')] : []),
   ];
 }
 

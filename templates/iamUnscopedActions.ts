@@ -10,4 +10,7 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'ecs:DescribeTaskDefinition': 'the worker compares cached task definitions; the action has no resource type.',
   'ec2:DescribeVpcs': 'the ECS worker validates the work pool VPC; EC2 Describe actions have no resource type.',
   'ec2:DescribeSubnets': 'the ECS worker validates the work pool subnets; EC2 Describe actions have no resource type.',
+  'ec2:CreateNetworkInterface': 'Lambdas in a VPC (self-hosted stack) attach network interfaces; the subnet and group are chosen by Lambda, not by us.',
+  'ec2:DescribeNetworkInterfaces': 'Lambdas in a VPC look up their interfaces; EC2 Describe actions have no resource type.',
+  'ec2:DeleteNetworkInterface': 'Lambdas in a VPC remove their interfaces; the interface IDs are Lambda\'s, not known in advance.',
 };

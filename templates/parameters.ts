@@ -8,6 +8,7 @@ import type Parameter from 'cloudform-types/types/parameter';
 import { and, conditionRef, equals, not, or, ref, type TemplateFragment } from './cfn';
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from './constants';
 import { Cond, Param, type ParamId } from './ids';
+import { serverGroups } from './serverParameters';
 import { MAX_WATCHED_REPOSITORIES, PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, type ResolvedWorkerStackOptions } from './options';
 
 /** Prefect Cloud (`…/api/accounts/<id>/workspaces/<id>`) or a self-hosted server (`…/api`). */
@@ -16,14 +17,37 @@ export const PREFECT_API_URL_PATTERN =
 export const SECRET_ARN_PATTERN = '^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$';
 export const AUTH_MODES = ['api-key', 'auth-string', 'none'] as const;
 
-interface ParameterSpec {
+export interface ParameterSpec {
   readonly label: string;
   readonly parameter: Parameter;
 }
 
-type Group = { readonly label: string; readonly parameters: Partial<Record<ParamId, ParameterSpec>> };
+export type Group = { readonly label: string; readonly parameters: Partial<Record<ParamId, ParameterSpec>> };
 
-function groups(o: ResolvedWorkerStackOptions): Group[] {
+/** Which stack the parameters are for: the self-hosted stack makes its own API URL, credential and network. */
+export type ParameterScope = 'worker' | 'server';
+
+/** Parameters the server stack replaces with what it creates. */
+const WORKER_STACK_ONLY: readonly ParamId[] = [
+  Param.PrefectApiUrl,
+  Param.PrefectAuthMode,
+  Param.PrefectAuthSecretArn,
+  Param.PrefectAuthValue,
+  Param.VpcId,
+  Param.SubnetIds,
+  Param.AssignPublicIp,
+];
+
+function groups(o: ResolvedWorkerStackOptions, scope: ParameterScope): Group[] {
+  const all = workerGroups(o);
+  if (scope === 'worker') return all;
+  const kept = all
+    .map((g) => ({ ...g, parameters: Object.fromEntries(Object.entries(g.parameters).filter(([id]) => !WORKER_STACK_ONLY.includes(id as ParamId))) }))
+    .filter((g) => Object.keys(g.parameters).length > 0);
+  return [...serverGroups(o), ...kept];
+}
+
+function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
   return [
     {
       label: 'Prefect',
@@ -315,21 +339,48 @@ function groups(o: ResolvedWorkerStackOptions): Group[] {
 }
 
 /** Parameters, their Conditions and Rules. */
-export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFragment {
+export function buildWorkerParameters(o: ResolvedWorkerStackOptions, scope: ParameterScope = 'worker'): TemplateFragment {
   const Parameters: NonNullable<TemplateFragment['Parameters']> = {};
-  for (const group of groups(o)) {
+  for (const group of groups(o, scope)) {
     for (const [id, spec] of Object.entries(group.parameters)) Parameters[id] = spec!.parameter;
   }
   const authMode = ref(Param.PrefectAuthMode);
   const secretArnGiven = not(equals(ref(Param.PrefectAuthSecretArn), ''));
   const valueGiven = not(equals(ref(Param.PrefectAuthValue), ''));
+  const connectionConditions = {
+    [Cond.HasAuth]: not(equals(authMode, 'none')),
+    [Cond.CreateAuthSecret]: and(not(equals(authMode, 'none')), valueGiven),
+    [Cond.UseExistingAuthSecret]: and(not(equals(authMode, 'none')), secretArnGiven),
+    [Cond.UseApiKey]: equals(authMode, 'api-key'),
+  };
+  const connectionRules = {
+    CredentialGivenOnce: {
+      RuleCondition: not(equals(authMode, 'none')),
+      Assertions: [
+        {
+          Assert: or(secretArnGiven, valueGiven),
+          AssertDescription: 'With api-key or auth-string authentication, give PrefectAuthSecretArn or PrefectAuthValue.',
+        },
+        {
+          Assert: not(and(secretArnGiven, valueGiven)),
+          AssertDescription: 'Give either PrefectAuthSecretArn or PrefectAuthValue, not both.',
+        },
+      ],
+    },
+    NoCredentialWithoutAuth: {
+      RuleCondition: equals(authMode, 'none'),
+      Assertions: [
+        {
+          Assert: and(not(secretArnGiven), not(valueGiven)),
+          AssertDescription: 'PrefectAuthMode is none: leave PrefectAuthSecretArn and PrefectAuthValue empty (or pick api-key/auth-string).',
+        },
+      ],
+    },
+  };
   return {
     Parameters,
     Conditions: {
-      [Cond.HasAuth]: not(equals(authMode, 'none')),
-      [Cond.CreateAuthSecret]: and(not(equals(authMode, 'none')), valueGiven),
-      [Cond.UseExistingAuthSecret]: and(not(equals(authMode, 'none')), secretArnGiven),
-      [Cond.UseApiKey]: equals(authMode, 'api-key'),
+      ...(scope === 'worker' ? connectionConditions : {}),
       [Cond.CreateCluster]: equals(ref(Param.ExistingClusterName), ''),
       [Cond.UseFargateSpot]: equals(ref(Param.UseFargateSpot), 'true'),
       [Cond.HasFlowRunPolicies]: not(equals(joinedFlowRunPolicyArns(), '')),
@@ -340,28 +391,7 @@ export function buildWorkerParameters(o: ResolvedWorkerStackOptions): TemplateFr
     },
     Rules: {
       ...(o.manifest ? {} : registrarNeedsManifest()),
-      CredentialGivenOnce: {
-        RuleCondition: not(equals(authMode, 'none')),
-        Assertions: [
-          {
-            Assert: or(secretArnGiven, valueGiven),
-            AssertDescription: 'With api-key or auth-string authentication, give PrefectAuthSecretArn or PrefectAuthValue.',
-          },
-          {
-            Assert: not(and(secretArnGiven, valueGiven)),
-            AssertDescription: 'Give either PrefectAuthSecretArn or PrefectAuthValue, not both.',
-          },
-        ],
-      },
-      NoCredentialWithoutAuth: {
-        RuleCondition: equals(authMode, 'none'),
-        Assertions: [
-          {
-            Assert: and(not(secretArnGiven), not(valueGiven)),
-            AssertDescription: 'PrefectAuthMode is none: leave PrefectAuthSecretArn and PrefectAuthValue empty (or pick api-key/auth-string).',
-          },
-        ],
-      },
+      ...(scope === 'worker' ? connectionRules : {}),
     },
   };
 }
@@ -388,8 +418,8 @@ function joinedFlowRunPolicyArns() {
 }
 
 /** The console form: parameter groups in the order above, with labels. */
-export function buildWorkerInterface(o: ResolvedWorkerStackOptions): Record<string, unknown> {
-  const all = groups(o);
+export function buildWorkerInterface(o: ResolvedWorkerStackOptions, scope: ParameterScope = 'worker'): Record<string, unknown> {
+  const all = groups(o, scope);
   return {
     'AWS::CloudFormation::Interface': {
       ParameterGroups: all.map((g) => ({ Label: { default: g.label }, Parameters: Object.keys(g.parameters) })),

@@ -72,6 +72,7 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
         // Prefect or AWS failures are retried, then the event lands in the dead-letter queue.
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
         condition: Cond.RegistrarEnabled,
+        vpc: ctx.lambdaVpc,
       }),
       [Res.RegistrarRule]: ruleInvoking(Res.RegistrarFunction, sub('Image pushes to the repositories ${AWS::StackName} watches'), {
         EventPattern: {

@@ -20,6 +20,7 @@ export interface ServerlessFunctionProperties {
   DeadLetterQueue?: { Type: 'SQS' | 'SNS'; TargetArn: CfnValue };
   EventInvokeConfig?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
   LoggingConfig?: { LogFormat?: 'JSON' | 'Text'; LogGroup?: CfnValue };
+  VpcConfig?: { SubnetIds: CfnValue; SecurityGroupIds: CfnValue };
 }
 
 export class ServerlessFunction extends ResourceBase<ServerlessFunctionProperties> {

@@ -9,7 +9,7 @@ import { CFN_GUARD_PACKAGE } from './paths';
 import { runTool } from './run';
 
 /** The rule sets every template is checked against (folders of the Control Tower rules). */
-export const GUARD_RULE_SETS = ['identityandaccessmanagement', 'ecs', 'sqs', 'cloudwatch', 'lambda', 'ecr'] as const;
+export const GUARD_RULE_SETS = ['identityandaccessmanagement', 'ecs', 'sqs', 'cloudwatch', 'lambda', 'ecr', 'rds', 'elasticloadbalancing'] as const;
 
 export const CFN_GUARD_BINARY = path.join(CFN_GUARD_PACKAGE, 'bin', 'ubuntu', 'x86_64', 'cfn-guard');
 const RULES_DIR = path.join(CFN_GUARD_PACKAGE, 'rules', 'control-tower', 'cfn-guard');
@@ -25,8 +25,11 @@ export interface GuardReport {
   readonly exempted: GuardFinding[];
   /** Findings no exemption covers: each fails validation. */
   readonly violations: GuardFinding[];
-  /** Exemptions that matched nothing: stale, and they fail validation too. */
+  /** Exemptions that covered a finding here. */
+  readonly usedExemptions: GuardExemption[];
+  /** Exemptions for resources of this template that matched nothing here. */
   readonly unusedExemptions: GuardExemption[];
+  /** No violation (staleness is judged across all templates: see staleExemptions). */
   readonly ok: boolean;
 }
 
@@ -62,7 +65,18 @@ export function cfnGuard(
   const unusedExemptions = exemptions.filter(
     (e) => e.resources.some((id) => templateIds.has(id)) && !findings.some((f) => covers(e, f)),
   );
-  return { ruleFiles: files.length, findings, exempted, violations, unusedExemptions, ok: violations.length === 0 && unusedExemptions.length === 0 };
+  const usedExemptions = exemptions.filter((e) => findings.some((f) => covers(e, f)));
+  return { ruleFiles: files.length, findings, exempted, violations, usedExemptions, unusedExemptions, ok: violations.length === 0 };
+}
+
+/**
+ * Exemptions that cover nothing in any template they apply to: stale, and they fail validation
+ * (the list of reasons must not rot). An exemption may apply to one stack and not another.
+ */
+export function staleExemptions(reports: readonly GuardReport[]): GuardExemption[] {
+  const used = new Set(reports.flatMap((r) => r.usedExemptions));
+  const applicable = new Set(reports.flatMap((r) => [...r.usedExemptions, ...r.unusedExemptions]));
+  return [...applicable].filter((e) => !used.has(e));
 }
 
 interface GuardFileResult {

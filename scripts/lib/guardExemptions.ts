@@ -14,15 +14,15 @@ export interface GuardExemption {
 export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   {
     rule: 'ecs_task_definition_nonroot_user_check',
-    resources: ['WorkerTaskDefinition'],
+    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition'],
     reason:
-      'CT.ECS.PR.3: the upstream prefect-aws image runs as root and has no other user; forcing a UID breaks it. The container has a read-only root filesystem and no inbound network instead.',
+      'CT.ECS.PR.3: the upstream prefect and prefect-aws images run as root and has no other user; forcing a UID breaks it. The container has a read-only root filesystem and no inbound network instead.',
   },
   {
     rule: 'ecs_task_definition_memory_hard_limit_check',
-    resources: ['WorkerTaskDefinition'],
+    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition'],
     reason:
-      'CT.ECS.PR.7: on Fargate the task-level Memory (from the WorkerSize parameter) is the hard limit; a container literal would have to repeat a parameter value, which the rule cannot read.',
+      'CT.ECS.PR.7: on Fargate the task-level Memory (from the WorkerSize/ServerSize parameter) is the hard limit; a container literal would have to repeat a parameter value, which the rule cannot read.',
   },
   {
     rule: 'ecs_service_assign_public_ip_disabled_check',
@@ -32,12 +32,12 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
   },
   {
     rule: 'cloudwatch_log_group_encrypted_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
     reason:
       'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
   },
@@ -70,5 +70,51 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
     resources: ['EcrRepository'],
     reason:
       'CT.ECR.PR.3: the repository has a lifecycle policy (keep the newest EcrKeepImages images); its text is an Fn::Sub of that parameter, which the rule cannot read.',
+  },
+  {
+    rule: 'alb_http_to_https_redirection_check',
+    resources: ['HttpListener'],
+    reason:
+      'CT.ELB.PR.1: HTTPS needs a certificate, the CertificateArn parameter; with one, the HTTP listener redirects to HTTPS (Fn::If the rule cannot read). Without one the load balancer is internal by default.',
+  },
+  {
+    rule: 'elbv2_acm_certificate_required_check',
+    resources: ['HttpsListener'],
+    reason: 'CT.ELB.PR.2: the HTTPS listener uses the ACM certificate of the CertificateArn parameter (pattern-checked as an ACM ARN), which the rule cannot read.',
+  },
+  {
+    rule: 'elbv2_deletion_protection_enabled_check',
+    resources: ['LoadBalancer'],
+    reason: 'CT.ELB.PR.4: the load balancer holds no state and is recreated by the stack; the database, which does, has deletion protection and a final snapshot.',
+  },
+  {
+    rule: 'elbv2_logging_enabled_check',
+    resources: ['LoadBalancer'],
+    reason: 'CT.ELB.PR.5: access logs need an S3 bucket with a bucket policy for the regional ELB account; left to the operator (server logs and ALB metrics/alarms are on).',
+  },
+  {
+    rule: 'rds_instance_backup_enabled_check',
+    resources: ['Database'],
+    reason: 'Backups: BackupRetentionPeriod is the DbBackupRetentionDays parameter, 1 to 35 days (default 7): backups are always on, the rule cannot read a parameter.',
+  },
+  {
+    rule: 'rds_instance_multi_az_support_check',
+    resources: ['Database'],
+    reason: 'Multi-AZ is the DbMultiAz parameter (it doubles the database cost); a cost choice left to the user.',
+  },
+  {
+    rule: 'rds_instance_enhanced_monitoring_enabled_check',
+    resources: ['Database'],
+    reason: 'Enhanced monitoring adds a monitoring role and log cost for a small, mostly idle database; CloudWatch CPU, storage and connection alarms are in place.',
+  },
+  {
+    rule: 'rds_instance_no_default_ports_check',
+    resources: ['Database'],
+    reason: 'The port is set explicitly to 5432; the database accepts connections only from the Prefect server security group in private subnets, so a non-default port hides nothing.',
+  },
+  {
+    rule: 'rds_storage_encrypted_kms_key_check',
+    resources: ['Database'],
+    reason: 'Storage is encrypted with the AWS-managed RDS key; a customer-managed key adds cost and a key policy to keep.',
   },
 ];

@@ -1,6 +1,7 @@
 /** The templates this project publishes; synth writes each to build/<name>.template.{json,yaml}. */
 import type { StackTemplate } from '../cfn';
 import type { WorkerStackOptions } from '../options';
+import { buildServerStack } from './server';
 import { buildWorkerStack } from './worker';
 
 export interface PublishedStack {
@@ -8,4 +9,7 @@ export interface PublishedStack {
   readonly build: (options?: WorkerStackOptions) => StackTemplate;
 }
 
-export const PUBLISHED_STACKS: readonly PublishedStack[] = [{ name: 'worker', build: (options) => buildWorkerStack(options) }];
+export const PUBLISHED_STACKS: readonly PublishedStack[] = [
+  { name: 'worker', build: (options) => buildWorkerStack(options) },
+  { name: 'server', build: (options) => buildServerStack(options) },
+];

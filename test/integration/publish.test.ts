@@ -102,7 +102,7 @@ describe('npm run publish (the command)', () => {
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const urls = stdout.split('\n').filter((l) => l.includes('quick-create: ')).map((l) => l.split('quick-create: ')[1]!);
+    const urls = stdout.split('\n').filter((l) => l.includes('quick-create: ')).map((l) => l.split('quick-create: ')[1]!).filter((u) => u.includes('worker.template'));
     expect(urls).toHaveLength(2);
     for (const [i, region] of ['us-east-1', 'eu-central-1'].entries()) {
       expect(urls[i]!.length).toBeLessThan(MAX_CONSOLE_URL_LENGTH);

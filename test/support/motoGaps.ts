@@ -7,12 +7,47 @@ export const MOTO_GAPS: readonly { readonly matches: (type: string) => boolean; 
   { matches: (type) => type === 'AWS::Lambda::Url', why: 'moto 5.2 CloudFormation has no Lambda function URL resource' },
   { matches: (type) => type.startsWith('Custom::'), why: 'moto runs custom-resource Lambdas in Docker, which no machine here has' },
 ];
+// moto 5.2 also lacks Fn::Cidr: it is computed here from the parameter defaults (tested in motoGaps.test.ts).
 
 type Resource = { Type: string; DependsOn?: string | string[] };
-type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
+type Template = { Parameters?: Record<string, { Default?: unknown }>; Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
+
+/** Fn::Cidr as CloudFormation computes it, for IPv4 (moto 5.2 does not implement it). */
+export function cidrs(block: string, count: number, hostBits: number): string[] {
+  const [address, prefix] = block.split('/');
+  const base = address!.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** hostBits;
+  if (32 - hostBits < Number(prefix)) throw new Error(`Fn::Cidr: /${32 - hostBits} subnets do not fit in ${block}`);
+  return Array.from({ length: count }, (_, i) => {
+    const n = base + i * size;
+    return `${[24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.')}/${32 - hostBits}`;
+  });
+}
+
+/** Attributes moto cannot return, with the stand-in value the test uses. */
+export const MOTO_MISSING_ATTRIBUTES: Readonly<Record<string, string>> = {
+  'MasterUserSecret.SecretArn': 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-master-user-moto',
+};
+
+/** Replaces Fn::Cidr of a parameter (at its default) by its literal result, and attributes moto lacks. */
+function resolveCidrs(value: unknown, defaults: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveCidrs(v, defaults));
+  if (value && typeof value === 'object') {
+    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt && getAtt[1] in MOTO_MISSING_ATTRIBUTES) return MOTO_MISSING_ATTRIBUTES[getAtt[1]];
+    const cidr = (value as { 'Fn::Cidr'?: [{ Ref: string } | string, number, number] })['Fn::Cidr'];
+    if (cidr) {
+      const [block, count, bits] = cidr;
+      return cidrs(typeof block === 'string' ? block : String(defaults[block.Ref]), Number(count), Number(bits));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveCidrs(v, defaults)]));
+  }
+  return value;
+}
 
 export function withoutMotoGaps(template: Template): { template: Template; removed: string[] } {
-  const copy = JSON.parse(JSON.stringify(template)) as Template;
+  const defaults = Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([name, p]) => [name, p.Default]));
+  const copy = resolveCidrs(JSON.parse(JSON.stringify(template)), defaults) as Template;
   const removed = Object.entries(copy.Resources)
     .filter(([, r]) => MOTO_GAPS.some((gap) => gap.matches(r.Type)))
     .map(([id]) => id);

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { toJson } from '../../templates/serialize';
+import { buildServerStack } from '../../templates/stacks/server';
+import { resourcesOfType, type Json } from '../support/template';
+
+const template = buildServerStack() as unknown as Json;
+const resources = template.Resources as Json;
+const GOLDEN = path.join(__dirname, 'golden', 'server.template.json');
+
+/** Every ingress rule into a group: inline ones and separate SecurityGroupIngress resources. */
+function ingressInto(groupId: string): Json[] {
+  const inline = (resources[groupId].Properties.SecurityGroupIngress ?? []) as Json[];
+  const separate = resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')
+    .map(([, r]) => r.Properties)
+    .filter((p) => JSON.stringify(p.GroupId) === JSON.stringify({ Ref: groupId }));
+  return [...inline, ...separate];
+}
+
+describe('self-hosted server stack', () => {
+  it('matches the golden file (UPDATE_GOLDEN=1 npm test rewrites it after an intended change)', () => {
+    const text = toJson(buildServerStack());
+    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN, text);
+    expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('keeps the database private, encrypted, backed up and protected', () => {
+    const db = resources.Database;
+    expect(db.Properties).toMatchObject({
+      Engine: 'postgres',
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      ManageMasterUserPassword: true,
+      DeletionProtection: true,
+      Port: '5432',
+      BackupRetentionPeriod: { Ref: 'DbBackupRetentionDays' },
+      MultiAZ: { Ref: 'DbMultiAz' },
+      DBInstanceClass: { Ref: 'DbInstanceClass' },
+    });
+    expect(Number(db.Properties.EngineVersion.split('.')[0])).toBeGreaterThanOrEqual(16);
+    expect(db.Properties).not.toHaveProperty('MasterUserPassword');
+    expect(db.DeletionPolicy).toBe('Snapshot');
+    expect(db.UpdateReplacePolicy).toBe('Snapshot');
+    expect(template.Parameters.DbBackupRetentionDays.Default).toBe(7);
+    expect(resources.DatabaseSubnetGroup.Properties.SubnetIds).toEqual({
+      'Fn::If': ['HasPrivateSubnetIds', { Ref: 'PrivateSubnetIds' }, [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]],
+    });
+  });
+
+  it('lets only the server security group reach PostgreSQL, and only the load balancer reach the server', () => {
+    expect(ingressInto('DatabaseSecurityGroup')).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { Ref: 'ServerSecurityGroup' } }),
+    ]);
+    expect(ingressInto('ServerSecurityGroup')).toEqual([
+      expect.objectContaining({ FromPort: 4200, ToPort: 4200, SourceSecurityGroupId: { Ref: 'LoadBalancerSecurityGroup' } }),
+    ]);
+    for (const rule of ingressInto('LoadBalancerSecurityGroup')) {
+      expect(rule.CidrIp === undefined ? rule.SourceSecurityGroupId : rule.CidrIp).toBeDefined();
+      if (rule.CidrIp !== undefined) expect(rule.CidrIp).toEqual({ Ref: 'AllowedCidr' });
+    }
+  });
+
+  it('never puts a password or the auth string in an environment variable or the template', () => {
+    const container = resources.ServerTaskDefinition.Properties.ContainerDefinitions[0];
+    const env = Object.fromEntries(container.Environment.map((e: Json) => [e.Name, e.Value]));
+    expect(env).toMatchObject({ PREFECT_SERVER_DATABASE_USER: 'prefect', PREFECT_SERVER_DATABASE_NAME: 'prefect', PREFECT_SERVER_DATABASE_DRIVER: 'postgresql+asyncpg' });
+    expect(Object.keys(env).filter((name) => /PASSWORD|AUTH_STRING|API_KEY/.test(name))).toEqual([]);
+    expect(container.Secrets.map((s: Json) => s.Name)).toEqual(['PREFECT_SERVER_DATABASE_PASSWORD', 'PREFECT_SERVER_API_AUTH_STRING']);
+    expect(container.Secrets[0].ValueFrom).toEqual({ 'Fn::Sub': ['${Secret}:password::', { Secret: { 'Fn::GetAtt': ['Database', 'MasterUserSecret.SecretArn'] } }] });
+    expect(resources.ServerAuthSecret.Properties.GenerateSecretString).toBeDefined();
+    expect(JSON.stringify(template)).not.toMatch(/"(MasterUserPassword|SecretString)"/);
+  });
+
+  it('serves the API behind the load balancer with a health check on /api/health, internal by default', () => {
+    expect(resources.ServerTargetGroup.Properties).toMatchObject({ HealthCheckPath: '/api/health', Port: 4200, TargetType: 'ip' });
+    expect(template.Parameters.LoadBalancerScheme.Default).toBe('internal');
+    expect(resources.HttpListener.Properties.DefaultActions['Fn::If'][0]).toBe('UseHttps');
+    expect(resources.HttpListener.Properties.DefaultActions['Fn::If'][1][0]).toMatchObject({ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS' } });
+    expect(resources.HttpsListener.Condition).toBe('UseHttps');
+  });
+
+  it('runs the background services exactly once: one task, never two during a deployment', () => {
+    expect(resources.ServerService.Properties.DesiredCount).toBe(1);
+    expect(resources.ServerService.Properties.DeploymentConfiguration).toMatchObject({ MaximumPercent: 100, MinimumHealthyPercent: 0 });
+    expect(resources.ServerTaskDefinition.Properties.ContainerDefinitions[0].Command).toEqual(['prefect', 'server', 'start', '--host', '0.0.0.0', '--port', '4200']);
+  });
+
+  it('points the whole worker stack at the server with the shared auth string, Lambdas inside the VPC', () => {
+    const worker = resources.WorkerTaskDefinition.Properties.ContainerDefinitions[0];
+    const env = Object.fromEntries(worker.Environment.map((e: Json) => [e.Name, e.Value]));
+    expect(env.PREFECT_API_URL).toEqual({
+      'Fn::If': ['UseHttps', { 'Fn::Sub': 'https://${ServerDomainName}/api' }, { 'Fn::Sub': 'http://${LoadBalancer.DNSName}/api' }],
+    });
+    expect(worker.Secrets).toEqual([{ Name: 'PREFECT_API_AUTH_STRING', ValueFrom: { Ref: 'ServerAuthSecret' } }]);
+    for (const fn of ['ScalerFunction', 'WorkPoolFunction', 'RegistrarFunction']) {
+      expect(resources[fn].Properties.VpcConfig.SecurityGroupIds).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
+      expect(resources[fn].Properties.Environment.Variables.PREFECT_AUTH_MODE).toBe('auth-string');
+    }
+    expect(resources.WorkPool.DependsOn).toEqual(['ServerService']);
+    expect(template.Parameters).not.toHaveProperty('PrefectApiUrl');
+    expect(template.Parameters).not.toHaveProperty('PrefectAuthValue');
+  });
+
+  it('creates a VPC with NAT gateways or VPC endpoints unless one is given', () => {
+    expect(resources.Vpc.Condition).toBe('CreateVpc');
+    expect(resources.NatGateway1.Condition).toBe('UseNatGateways');
+    expect(resources.EndpointEcrApi.Condition).toBe('UseVpcEndpoints');
+    expect(resources.S3GatewayEndpoint.Properties.VpcEndpointType).toBe('Gateway');
+    const endpoints = resourcesOfType(template, 'AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName));
+    for (const service of ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'sqs', 'ecs', 's3']) expect(endpoints.some((s) => s.includes(`.${service}"`))).toBe(true);
+  });
+
+  it('has the alarms: ALB 5xx and unhealthy targets, RDS CPU, free storage and connections', () => {
+    const metrics = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.MetricName);
+    expect(metrics).toEqual(expect.arrayContaining(['HTTPCode_ELB_5XX_Count', 'UnHealthyHostCount', 'CPUUtilization', 'FreeStorageSpace', 'DatabaseConnections']));
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['UiUrl', 'ApiUrl', 'ServerAuthSecretArn']));
+  });
+});
