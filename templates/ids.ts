@@ -67,6 +67,7 @@ export const Cond = {
   HasPrivateSubnetIds: 'HasPrivateSubnetIds',
   HasPublicSubnetIds: 'HasPublicSubnetIds',
   UseNatGateways: 'UseNatGateways',
+  UseNatGatewayPerZone: 'UseNatGatewayPerZone',
   UseVpcEndpoints: 'UseVpcEndpoints',
   UseHttps: 'UseHttps',
   InternetFacing: 'InternetFacingLoadBalancer',

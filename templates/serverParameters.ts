@@ -23,8 +23,8 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           parameter: {
             Type: 'String',
             Description:
-              'For a VPC the stack creates (no VpcId below): nat-gateways lets private subnets reach the internet through a NAT gateway per zone; vpc-endpoints costs less, reaches only the AWS APIs the stack uses (images must then be in ECR).',
-            AllowedValues: ['nat-gateways', 'vpc-endpoints'],
+              'For a VPC the stack creates (no VpcId below): nat-gateways, one NAT gateway per zone (highly available); single-nat-gateway, one for both zones (cheaper); vpc-endpoints, no internet, endpoints for the AWS APIs the stack uses (images must then be in ECR).',
+            AllowedValues: ['nat-gateways', 'single-nat-gateway', 'vpc-endpoints'],
             Default: 'nat-gateways',
           },
         },

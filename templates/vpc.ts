@@ -1,10 +1,11 @@
 /**
  * A VPC for the self-hosted stack, when the user does not bring one: two Availability Zones,
  * a public and a private subnet in each, and a way out for the private subnets: a NAT gateway
- * per zone, or (cheaper, no internet) VPC endpoints for exactly the AWS APIs the stack calls.
+ * per zone (highly available), one NAT gateway (cheaper), or no internet at all and VPC
+ * endpoints for exactly the AWS APIs the stack calls (images must then be in ECR).
  */
 import { EC2 } from 'cloudform';
-import { and, conditionRef, equals, iff, not, ref, select, sub, type Intrinsic, type TemplateFragment } from './cfn';
+import { and, conditionRef, equals, iff, not, or, ref, select, sub, type Intrinsic, type TemplateFragment } from './cfn';
 import { Cond, Param, Res } from './ids';
 
 const ZONES = [0, 1] as const;
@@ -14,8 +15,12 @@ const zone = (i: number) => select(i, { 'Fn::GetAZs': '' });
 export const publicSubnetId = (i: number) => `PublicSubnet${i + 1}`;
 export const privateSubnetId = (i: number) => `PrivateSubnet${i + 1}`;
 
-/** Interface endpoints the stack's tasks and functions need without a NAT gateway. */
-export const INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'sqs', 'ssm', 'ecs', 'ecs-agent', 'ecs-telemetry'] as const;
+/**
+ * Interface endpoints the stack needs without a NAT gateway: image pulls (ecr.api, ecr.dkr and
+ * the S3 gateway), task logs and secrets, the worker's task observer (sqs) and RunTask (ecs),
+ * the scaler (ecs) and the registrar (ecr.api, ssm). Fargate needs no ecs-agent/telemetry.
+ */
+export const INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'sqs', 'ssm', 'ecs'] as const;
 
 const endpointId = (service: string) => `Endpoint${service.replace(/(^|[.-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`;
 
@@ -27,7 +32,8 @@ export function vpcConditions() {
     [Cond.CreateVpc]: equals(ref(Param.VpcId), ''),
     [Cond.HasPrivateSubnetIds]: given(Param.PrivateSubnetIds),
     [Cond.HasPublicSubnetIds]: given(Param.PublicSubnetIds),
-    [Cond.UseNatGateways]: and(conditionRef(Cond.CreateVpc), equals(ref(Param.NetworkMode), 'nat-gateways')),
+    [Cond.UseNatGateways]: and(conditionRef(Cond.CreateVpc), or(equals(ref(Param.NetworkMode), 'nat-gateways'), equals(ref(Param.NetworkMode), 'single-nat-gateway'))),
+    [Cond.UseNatGatewayPerZone]: and(conditionRef(Cond.CreateVpc), equals(ref(Param.NetworkMode), 'nat-gateways')),
     [Cond.UseVpcEndpoints]: and(conditionRef(Cond.CreateVpc), equals(ref(Param.NetworkMode), 'vpc-endpoints')),
   };
 }
@@ -55,13 +61,19 @@ export function buildVpc(): TemplateFragment {
     resources[privateSubnetId(i)] = created(new EC2.Subnet({ VpcId: ref(Res.Vpc), AvailabilityZone: zone(i), CidrBlock: select(i + 2, cidrs), MapPublicIpOnLaunch: false }));
     resources[`PrivateRouteTable${n}`] = created(new EC2.RouteTable({ VpcId: ref(Res.Vpc) }));
     resources[`PrivateSubnet${n}Routes`] = created(new EC2.SubnetRouteTableAssociation({ SubnetId: ref(privateSubnetId(i)), RouteTableId: ref(`PrivateRouteTable${n}`) }));
-    resources[`NatAddress${n}`] = created(new EC2.EIP({ Domain: 'vpc' }).dependsOn(Res.GatewayAttachment), Cond.UseNatGateways);
+    // The first zone's NAT gateway always exists in NAT mode; the second only with one per zone.
+    const natCondition = i === 0 ? Cond.UseNatGateways : Cond.UseNatGatewayPerZone;
+    resources[`NatAddress${n}`] = created(new EC2.EIP({ Domain: 'vpc' }).dependsOn(Res.GatewayAttachment), natCondition);
     resources[`NatGateway${n}`] = created(
       new EC2.NatGateway({ AllocationId: { 'Fn::GetAtt': [`NatAddress${n}`, 'AllocationId'] } as never, SubnetId: ref(publicSubnetId(i)) }),
-      Cond.UseNatGateways,
+      natCondition,
     );
     resources[`PrivateDefaultRoute${n}`] = created(
-      new EC2.Route({ RouteTableId: ref(`PrivateRouteTable${n}`), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(`NatGateway${n}`) }),
+      new EC2.Route({
+        RouteTableId: ref(`PrivateRouteTable${n}`),
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: i === 0 ? ref('NatGateway1') : iff(Cond.UseNatGatewayPerZone, ref('NatGateway2'), ref('NatGateway1')),
+      }),
       Cond.UseNatGateways,
     );
   }
@@ -80,7 +92,8 @@ export function buildVpc(): TemplateFragment {
         VpcEndpointType: 'Interface',
         ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
         VpcId: ref(Res.Vpc),
-        SubnetIds: ZONES.map((i) => ref(privateSubnetId(i))),
+        // One zone keeps the bill at one interface per endpoint; the other zone reaches it across zones.
+        SubnetIds: [ref(privateSubnetId(0))],
         SecurityGroupIds: [ref(Res.EndpointSecurityGroup)],
         PrivateDnsEnabled: true,
       }),

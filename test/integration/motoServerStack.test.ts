@@ -3,6 +3,7 @@
  * and reaches CREATE_COMPLETE with the server, database, load balancer and worker resources.
  */
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import fs from 'node:fs';
 import path from 'node:path';
 import { samExpand } from '../../scripts/lib/samExpand';
@@ -73,5 +74,37 @@ describe('self-hosted server stack in moto_server', () => {
     const outputs = Object.fromEntries(stack.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
     expect(outputs.ApiUrl).toMatch(/^http:\/\/.+\/api$/);
     expect(removed).toEqual(['ScalerFunctionUrl', 'WorkPool', 'Outputs.WorkPoolName', 'Outputs.ScalerWebhookUrl']);
+  });
+
+  async function createWith(name: string, values: Record<string, string>) {
+    const base = { EcrRepositoryName: `flows/${name}`, ManifestParameterName: '/prefect/manifest' };
+    await cloudformation.send(
+      new CreateStackCommand({
+        StackName: name,
+        TemplateBody: body,
+        Capabilities: ['CAPABILITY_IAM'],
+        Parameters: Object.entries({ ...base, ...values }).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      }),
+    );
+    const stack = await settle(name);
+    const listed = await cloudformation.send(new ListStackResourcesCommand({ StackName: name }));
+    return { stack, types: Object.fromEntries(listed.StackResourceSummaries!.map((r) => [r.LogicalResourceId!, r.ResourceType!])) };
+  }
+
+  it('uses VPC endpoints instead of NAT gateways when asked', async () => {
+    const { stack, types } = await createWith('prefect-server-endpoints', { NetworkMode: 'vpc-endpoints' });
+    expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+    expect(types).toMatchObject({ EndpointEcrApi: 'AWS::EC2::VPCEndpoint', EndpointSecretsmanager: 'AWS::EC2::VPCEndpoint', S3GatewayEndpoint: 'AWS::EC2::VPCEndpoint' });
+    expect(types).not.toHaveProperty('NatGateway1');
+  });
+
+  it('runs in an existing VPC without creating one', async () => {
+    const ec2 = new EC2Client(motoClientConfig(moto));
+    const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs![0]!.VpcId!;
+    const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }))).Subnets!.map((x) => x.SubnetId!);
+    const { stack, types } = await createWith('prefect-server-existing', { VpcId: vpc, PrivateSubnetIds: subnets.slice(0, 2).join(',') });
+    expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+    expect(types).not.toHaveProperty('Vpc');
+    expect(types.Database).toBe('AWS::RDS::DBInstance');
   });
 });
