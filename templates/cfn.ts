@@ -69,6 +69,24 @@ export interface StackTemplate {
   Outputs: NonNullable<Template['Outputs']>;
 }
 
+/** The SAM transform every published template declares (its functions are AWS::Serverless::Function). */
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** A published template from merged fragments, sections in the order CloudFormation documents them. */
+export function stackTemplate(Description: string, Metadata: Record<string, unknown>, merged: Required<TemplateFragment>): StackTemplate {
+  return toPlainJson({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Transform: SAM_TRANSFORM,
+    Description,
+    Metadata,
+    Parameters: merged.Parameters,
+    Rules: merged.Rules,
+    Conditions: merged.Conditions,
+    Resources: merged.Resources,
+    Outputs: merged.Outputs,
+  }) as StackTemplate;
+}
+
 export class DuplicateLogicalIdError extends Error {
   constructor(
     readonly section: string,

@@ -7,15 +7,16 @@ import { ref, sub, type TemplateFragment } from './cfn';
 import { METRICS_NAMESPACE } from './functions';
 import { Cond, Param, Res, attr } from './ids';
 
-const ALARM_BASE = {
+/** What every alarm of the stacks shares: both states go to the alarm topic, missing data is fine. */
+export const ALARM_BASE = {
   ActionsEnabled: true,
   AlarmActions: [ref(Res.AlarmTopic)],
   OKActions: [ref(Res.AlarmTopic)],
   TreatMissingData: 'notBreaching',
   Period: 60,
-  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-  Statistic: 'Sum',
 };
+
+const SCALER_ALARM = { ...ALARM_BASE, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum' };
 
 export function buildMonitoring(): TemplateFragment {
   const scalerDimensions = [
@@ -31,7 +32,7 @@ export function buildMonitoring(): TemplateFragment {
         Endpoint: ref(Param.AlarmEmail),
       }).condition(Cond.HasAlarmEmail),
       [Res.ScalerErrorsAlarm]: new CloudWatch.Alarm({
-        ...ALARM_BASE,
+        ...SCALER_ALARM,
         AlarmDescription: sub('The scaler of ${AWS::StackName} failed in 3 of the last 5 minutes: see its log group'),
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -41,7 +42,7 @@ export function buildMonitoring(): TemplateFragment {
         DatapointsToAlarm: 3,
       }),
       [Res.PrefectUnreachableAlarm]: new CloudWatch.Alarm({
-        ...ALARM_BASE,
+        ...SCALER_ALARM,
         AlarmDescription: sub('The scaler of ${AWS::StackName} could not read demand from Prefect for 5 minutes: check the API URL, the credential secret and the network'),
         Namespace: METRICS_NAMESPACE,
         MetricName: 'DemandUnreadable',
@@ -51,7 +52,7 @@ export function buildMonitoring(): TemplateFragment {
         DatapointsToAlarm: 5,
       }),
       [Res.LambdaDeadLetterAlarm]: new CloudWatch.Alarm({
-        ...ALARM_BASE,
+        ...SCALER_ALARM,
         Statistic: 'Maximum',
         AlarmDescription: sub('Events or invocations of ${AWS::StackName} landed in the dead-letter queue'),
         Namespace: 'AWS/SQS',

@@ -12,6 +12,7 @@ import { clusterNameValue } from './ecs';
 import { allow, ecsTasksTrustPolicy, policy } from './iam';
 import { Cond, Param, Res, attr } from './ids';
 import { retainedLogGroup } from './logs';
+import { ALARM_BASE } from './monitoring';
 import { privateSubnetsValue, publicSubnetsValue, vpcIdValue } from './vpc';
 
 export const SERVER_PORT = 4200;
@@ -229,15 +230,7 @@ function serverService(): TemplateFragment['Resources'] {
 }
 
 function alarms(): TemplateFragment['Resources'] {
-  const base = {
-    ActionsEnabled: true,
-    AlarmActions: [ref(Res.AlarmTopic)],
-    OKActions: [ref(Res.AlarmTopic)],
-    TreatMissingData: 'notBreaching',
-    Period: 60,
-    EvaluationPeriods: 5,
-    DatapointsToAlarm: 3,
-  };
+  const base = { ...ALARM_BASE, EvaluationPeriods: 5, DatapointsToAlarm: 3 };
   const db = [{ Name: 'DBInstanceIdentifier', Value: ref(Res.Database) }];
   return {
     [Res.LoadBalancer5xxAlarm]: new CloudWatch.Alarm({

@@ -3,7 +3,7 @@
  * and the whole worker stack pointed at it, built from the same worker builders. The Lambdas run
  * in the VPC's private subnets because the API may be internal.
  */
-import { mergeFragments, ref, toPlainJson, type StackTemplate } from '../cfn';
+import { mergeFragments, ref, stackTemplate, type StackTemplate } from '../cfn';
 import type { WorkerContext } from '../context';
 import { Res } from '../ids';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
@@ -11,7 +11,7 @@ import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
 import { buildServer, serverApiUrl } from '../server';
 import { serverRules } from '../serverParameters';
 import { buildVpc, privateSubnetsValue, vpcIdValue } from '../vpc';
-import { SAM_TRANSFORM, workerFragments } from './worker';
+import { workerFragments } from './worker';
 
 export function serverContext(): WorkerContext {
   return {
@@ -37,16 +37,9 @@ export function buildServerStack(options: WorkerStackOptions = {}): StackTemplat
   ]);
   // The work pool is written through the server's API: the server must be serving first.
   Object.assign(merged.Resources[Res.WorkPool]!, { DependsOn: [Res.ServerService] });
-  return toPlainJson({
-    AWSTemplateFormatVersion: '2010-09-09',
-    Transform: SAM_TRANSFORM,
-    Description:
-      'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
-    Metadata: buildWorkerInterface(resolved, 'server'),
-    Parameters: merged.Parameters,
-    Rules: merged.Rules,
-    Conditions: merged.Conditions,
-    Resources: merged.Resources,
-    Outputs: merged.Outputs,
-  }) as StackTemplate;
+  return stackTemplate(
+    'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
+    buildWorkerInterface(resolved, 'server'),
+    merged,
+  );
 }

@@ -3,7 +3,7 @@
  * roles, logs and task-event observer. Composes the concern builders in a fixed order so the
  * output is byte-identical for the same options.
  */
-import { mergeFragments, ref, sub, toPlainJson, type StackTemplate, type TemplateFragment } from '../cfn';
+import { mergeFragments, ref, stackTemplate, sub, type StackTemplate, type TemplateFragment } from '../cfn';
 import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../ecs';
 import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../events';
 import { buildScaler, buildWorkPool } from '../functions';
@@ -18,8 +18,6 @@ import { resolveWorkerStackOptions, type ResolvedWorkerStackOptions, type Worker
 import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
 import { buildPrefectSecret } from '../secrets';
 import { parameterContext, type WorkerContext } from '../context';
-
-export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
 
 const output = (Description: string, Value: unknown, Condition?: string) => ({
   Description,
@@ -92,16 +90,9 @@ export function workerFragments(resolved: ResolvedWorkerStackOptions, ctx: Worke
 
 export function buildWorkerStack(options: WorkerStackOptions = {}): StackTemplate {
   const resolved = resolveWorkerStackOptions(options);
-  const merged = mergeFragments(workerStackFragments(options));
-  return toPlainJson({
-    AWSTemplateFormatVersion: '2010-09-09',
-    Transform: SAM_TRANSFORM,
-    Description: 'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero and wake before runs are due, least-privilege IAM, ECS task observer.',
-    Metadata: buildWorkerInterface(resolved),
-    Parameters: merged.Parameters,
-    Rules: merged.Rules,
-    Conditions: merged.Conditions,
-    Resources: merged.Resources,
-    Outputs: merged.Outputs,
-  }) as StackTemplate;
+  return stackTemplate(
+    'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero and wake before runs are due, least-privilege IAM, ECS task observer.',
+    buildWorkerInterface(resolved),
+    mergeFragments(workerStackFragments(options)),
+  );
 }
