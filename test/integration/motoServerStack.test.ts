@@ -2,7 +2,7 @@
  * The SAM-expanded self-hosted stack is created in moto_server (the RDS port is set explicitly)
  * and reaches CREATE_COMPLETE with the server, database, load balancer and worker resources.
  */
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { buildServerStack } from '../../templates/stacks/server';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { withoutMotoGaps } from '../support/motoGaps';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../support/motoServer';
+import { waitForStack } from '../support/stacks';
 import { writeTemplateFiles } from '../support/template';
 
 let moto: MotoServer;
@@ -34,14 +35,7 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-async function settle(name: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks![0]!;
-    if (!stack.StackStatus!.endsWith('IN_PROGRESS')) return stack;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${name} did not settle`);
-}
+const settle = (name: string) => waitForStack(cloudformation, name);
 
 describe('self-hosted server stack in moto_server', () => {
   it('reaches CREATE_COMPLETE with a new VPC, RDS PostgreSQL, the ALB, the server and the workers', async () => {

@@ -5,7 +5,6 @@
 import {
   CloudFormationClient,
   CreateStackCommand,
-  DescribeStacksCommand,
   ListStackResourcesCommand,
   UpdateStackCommand,
   type Parameter,
@@ -20,6 +19,7 @@ import { buildWorkerStack } from '../../templates/stacks/worker';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { withoutMotoGaps } from '../support/motoGaps';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../support/motoServer';
+import { waitForStack as waitForCreatedStack } from '../support/stacks';
 import { writeTemplateFiles } from '../support/template';
 
 let moto: MotoServer;
@@ -57,14 +57,7 @@ async function createAndWait(stackName: string, values: Record<string, string>) 
   return waitForStack(stackName);
 }
 
-async function waitForStack(stackName: string) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const stack = (await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks![0]!;
-    if (!stack.StackStatus!.endsWith('IN_PROGRESS')) return stack;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${stackName} did not settle`);
-}
+const waitForStack = (stackName: string) => waitForCreatedStack(cloudformation, stackName);
 
 async function resourceTypes(stackName: string): Promise<Record<string, string>> {
   const listed = await cloudformation.send(new ListStackResourcesCommand({ StackName: stackName }));

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { toJson } from '../../templates/serialize';
 import { buildServerStack } from '../../templates/stacks/server';
+import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';
 
 const template = buildServerStack() as unknown as Json;
 const resources = template.Resources as Json;
-const GOLDEN = path.join(__dirname, 'golden', 'server.template.json');
 
 /** Every ingress rule into a group: inline ones and separate SecurityGroupIngress resources. */
 function ingressInto(groupId: string): Json[] {
@@ -19,9 +17,7 @@ function ingressInto(groupId: string): Json[] {
 
 describe('self-hosted server stack', () => {
   it('matches the golden file (UPDATE_GOLDEN=1 npm test rewrites it after an intended change)', () => {
-    const text = toJson(buildServerStack());
-    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN, text);
-    expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+    expectGolden('server.template.json', toJson(buildServerStack()));
   });
 
   it('keeps the database private, encrypted, backed up and protected', () => {

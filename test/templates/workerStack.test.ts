@@ -1,20 +1,17 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { FARGATE_SIZES } from '../../templates/constants';
 import { WORKER_START_SCRIPT } from '../../templates/ecs';
 import { parseCfnYaml, toJson, toYaml } from '../../templates/serialize';
 import { buildWorkerStack } from '../../templates/stacks/worker';
+import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';
 
 const template = buildWorkerStack() as unknown as Json;
 const resources = template.Resources as Json;
-const GOLDEN = path.join(__dirname, 'golden', 'worker.template.json');
 
 describe('worker stack template', () => {
   it('matches the golden file (UPDATE_GOLDEN=1 npm test rewrites it after an intended change)', () => {
-    const text = toJson(buildWorkerStack());
-    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(GOLDEN, text);
-    expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+    expectGolden('worker.template.json', toJson(buildWorkerStack()));
   });
 
   it('is byte-identical across synthesis runs', () => {
