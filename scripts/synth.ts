@@ -11,7 +11,8 @@ import { bundleLambdas } from './lib/bundle';
 import { formatFinding } from './lib/cfnLint';
 import { ROOT } from './lib/paths';
 import { ToolMissingError } from './lib/run';
-import { staleExemptions, validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
+import { staleExemptions } from './lib/cfnGuard';
+import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
 
 const relative = (file: string) => path.relative(ROOT, file);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { WorkerStackOptions } from '../../templates/options';
 import { toJson, toYaml } from '../../templates/serialize';
 import { PUBLISHED_STACKS, type PublishedStack } from '../../templates/stacks';
-import { cfnGuard, staleExemptions, type GuardReport } from './cfnGuard';
+import { cfnGuard, type GuardReport } from './cfnGuard';
 import { cfnLint, type LintFinding } from './cfnLint';
 import { BUILD_DIR, expandedTemplatePath, templatePath } from './paths';
 import { samExpand } from './samExpand';
@@ -57,5 +57,3 @@ export function validateTemplates(stacks: readonly SynthesizedStack[]): StackVal
 }
 
 export const validationPassed = (v: StackValidation) => v.lint.every((f) => f.rule.startsWith('I')) && v.guard.ok;
-
-export { staleExemptions };
