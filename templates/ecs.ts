@@ -94,9 +94,11 @@ export function buildCluster(): TemplateFragment {
   };
 }
 
+/** CPU units and MiB of a "cpu/memory" size parameter (one parameter offers only valid Fargate pairs). */
+export const fargateSize = (param: string) => ({ cpu: select(0, split('/', ref(param))), memory: select(1, split('/', ref(param))) });
+
 export function buildWorker(ctx: WorkerContext): TemplateFragment {
-  const cpu = select(0, split('/', ref(Param.WorkerSize)));
-  const memory = select(1, split('/', ref(Param.WorkerSize)));
+  const { cpu, memory } = fargateSize(Param.WorkerSize);
   const scalingTag = (Key: string, param: string) => ({ Key: `prefect-ecs-stack:${Key}`, Value: ref(param) });
   return {
     Resources: {

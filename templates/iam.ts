@@ -49,7 +49,7 @@ export function policy(PolicyName: string, statements: CfnValue[]) {
 }
 
 /** Image pulls from this account's ECR repositories (flow images are usually private ECR). */
-function pullImages(): Statement[] {
+export function pullImages(): Statement[] {
   return [
     allow('EcrToken', ['ecr:GetAuthorizationToken'], '*'),
     allow(
@@ -60,7 +60,7 @@ function pullImages(): Statement[] {
   ];
 }
 
-const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
+export const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
   allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', ...actions], attr(logGroup, 'Arn'));
 
 /** Read of the Prefect credential, present only when the stack uses one. */

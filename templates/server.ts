@@ -7,9 +7,9 @@
  * it in Secrets Manager and ECS injects it.
  */
 import { CloudWatch, EC2, ECS, ElasticLoadBalancingV2, IAM, RDS, SecretsManager } from 'cloudform';
-import { getAtt, iff, keepOnDeleteAndReplace, ref, select, split, sub, type Intrinsic, type TemplateFragment } from './cfn';
-import { clusterNameValue } from './ecs';
-import { allow, ecsTasksTrustPolicy, policy } from './iam';
+import { getAtt, iff, keepOnDeleteAndReplace, ref, sub, type Intrinsic, type TemplateFragment } from './cfn';
+import { clusterNameValue, fargateSize } from './ecs';
+import { allow, ecsTasksTrustPolicy, policy, pullImages, writeLogs } from './iam';
 import { Cond, Param, Res, attr } from './ids';
 import { retainedLogGroup } from './logs';
 import { ALARM_BASE } from './monitoring';
@@ -159,7 +159,7 @@ function serverContainer() {
       { Name: 'PREFECT_SERVER_DATABASE_PASSWORD', ValueFrom: sub('${Secret}:password::', { Secret: databaseSecretArn() }) },
       { Name: 'PREFECT_SERVER_API_AUTH_STRING', ValueFrom: ref(Res.ServerAuthSecret) },
     ],
-    Memory: select(1, split('/', ref(Param.ServerSize))),
+    Memory: fargateSize(Param.ServerSize).memory,
     ReadonlyRootFilesystem: true,
     MountPoints: [{ SourceVolume: 'scratch', ContainerPath: '/tmp', ReadOnly: false }],
     HealthCheck: {
@@ -188,9 +188,8 @@ function serverService(): TemplateFragment['Resources'] {
       AssumeRolePolicyDocument: ecsTasksTrustPolicy(),
       Policies: [
         policy('server-execution', [
-          allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(Res.ServerLogGroup, 'Arn')),
-          allow('EcrToken', ['ecr:GetAuthorizationToken'], '*'),
-          allow('EcrPull', ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*')),
+          writeLogs(Res.ServerLogGroup),
+          ...pullImages(),
           allow('ReadServerSecrets', ['secretsmanager:GetSecretValue'], [databaseSecretArn(), ref(Res.ServerAuthSecret)]),
         ]),
       ],
@@ -203,8 +202,8 @@ function serverService(): TemplateFragment['Resources'] {
     [Res.ServerTaskDefinition]: new ECS.TaskDefinition({
       RequiresCompatibilities: ['FARGATE'],
       NetworkMode: 'awsvpc',
-      Cpu: select(0, split('/', ref(Param.ServerSize))),
-      Memory: select(1, split('/', ref(Param.ServerSize))),
+      Cpu: fargateSize(Param.ServerSize).cpu,
+      Memory: fargateSize(Param.ServerSize).memory,
       RuntimePlatform: { OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' },
       ExecutionRoleArn: attr(Res.ServerExecutionRole, 'Arn'),
       TaskRoleArn: attr(Res.ServerTaskRole, 'Arn'),
