@@ -1,6 +1,5 @@
 /** One-click publishing against moto_server S3: objects, code locations, URLs. */
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +9,11 @@ import { publish, type PublishedRegion } from '../../scripts/lib/publish';
 import { zipFolder } from '../../scripts/lib/zip';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { TEST_CREDENTIALS, startMotoServer, type MotoServer } from '../support/motoServer';
+import { runScript } from '../support/runNode';
 
 let moto: MotoServer;
 let bundles: Map<string, Uint8Array>;
 const s3For = (region: string) => new S3Client({ endpoint: moto.endpoint, region, credentials: TEST_CREDENTIALS, forcePathStyle: true });
-const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -90,16 +89,11 @@ describe('publish', () => {
 
 describe('npm run publish (the command)', () => {
   it('publishes and prints a quick-create URL per region that decodes back and fits the console', async () => {
-    const child = spawn(
-      process.execPath,
-      [TSX, 'scripts/publish.ts', '--bucket-prefix', 'pes-cli', '--regions', 'us-east-1,eu-central-1', '--version', '2.0.0', '--param', 'WorkPoolName=etl', '--param', 'AssignPublicIp=ENABLED'],
-      { env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' } },
+    const { code, stdout, stderr } = await runScript(
+      'scripts/publish.ts',
+      ['--bucket-prefix', 'pes-cli', '--regions', 'us-east-1,eu-central-1', '--version', '2.0.0', '--param', 'WorkPoolName=etl', '--param', 'AssignPublicIp=ENABLED'],
+      { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const urls = stdout.split('\n').filter((l) => l.includes('quick-create: ')).map((l) => l.split('quick-create: ')[1]!).filter((u) => u.includes('worker.template'));
@@ -121,12 +115,8 @@ describe('npm run publish (the command)', () => {
     const template = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pes-lu-')), 'worker.template.json');
     fs.writeFileSync(template, JSON.stringify(PUBLISHED_STACKS[0]!.build()));
     const args = ['--template-url', 'https://b.s3.us-east-1.amazonaws.com/t.json', '--region', 'us-east-1', '--param', 'PrefectAuthValue=secret', '--template', template];
-    const child = spawn(process.execPath, [TSX, 'scripts/launch-url.ts', ...args], {
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(1);
+    const { code, stderr } = await runScript('scripts/launch-url.ts', args);
+    expect(code).toBe(1);
     expect(stderr).toContain('PrefectAuthValue is NoEcho');
   });
 });

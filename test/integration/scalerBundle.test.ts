@@ -3,7 +3,6 @@
  * fresh Node process the way the Lambda runtime does, with credentials in environment variables
  * (as Lambda provides them), against moto_server and the Prefect stand-in.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import scheduled from '../fixtures/events/scaler/scheduled.json';
 import { createSecret, createWorkerService, desiredCountOf } from '../support/motoEcs';
 import { TEST_REGION, startMotoServer, type MotoServer } from '../support/motoServer';
 import { PrefectStandIn } from '../support/prefectStandIn';
+import { runNode } from '../support/runNode';
 
 let moto: MotoServer;
 let prefect: PrefectStandIn;
@@ -30,21 +30,13 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-/** Runs the handler in a child process; asynchronously, because the Prefect stand-in lives in this one. */
+/** Runs the handler in a fresh Node process, as the Lambda runtime imports it. */
 async function invoke(event: unknown, env: Record<string, string>): Promise<{ result: unknown; stdout: string; stderr: string }> {
   const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 const result = await handler(JSON.parse(process.env.EVENT));
 process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n', () => process.exit(0));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    timeout: 30_000,
-    // The Lambda runtime is Node 22; silence the SDK's notice about the Node 20 of this machine.
-    env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1', EVENT: JSON.stringify(event), ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise((resolve) => child.on('close', resolve));
+  // Only PATH and the given variables: the credentials are the ones Lambda would set, nothing else.
+  const { stdout, stderr } = await runNode(['--input-type=module', '-e', script], { PATH: process.env.PATH, EVENT: JSON.stringify(event), ...env });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   return { result: line ? JSON.parse(line.slice(7)) : undefined, stdout, stderr };
 }

@@ -1,21 +1,14 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+import { runScript, type RunResult } from '../support/runNode';
 
-async function deploy(args: string[], pathPrefix?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function deploy(args: string[], pathPrefix?: string): Promise<RunResult> {
   const PATH = [pathPrefix, ...(process.env.PATH ?? '').split(':').filter((dir) => !fs.existsSync(path.join(dir, 'sam')))]
     .filter(Boolean)
     .join(':');
-  const child = spawn(process.execPath, [TSX, 'scripts/deploy.ts', ...args], { env: { ...process.env, PATH, NODE_NO_WARNINGS: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = (await new Promise((resolve) => child.on('close', resolve))) as number;
-  return { code, stdout, stderr };
+  return runScript('scripts/deploy.ts', args, { ...process.env, PATH });
 }
 
 describe('npm run deploy', () => {

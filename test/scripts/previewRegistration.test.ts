@@ -1,18 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-
-const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+import { runScript } from '../support/runNode';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
-async function preview(args: string[]) {
-  const child = spawn(process.execPath, [TSX, 'scripts/preview-registration.ts', ...args], { env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
+const preview = (args: string[]) => runScript('scripts/preview-registration.ts', args);
 
 describe('npm run preview-registration', () => {
   it('prints what a push would register as JSON, with no network', async () => {
