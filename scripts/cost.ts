@@ -6,9 +6,9 @@
  */
 import { PUBLISHED_STACKS } from '../templates/stacks';
 import { parseFlags, runCli, UsageError } from './lib/args';
-import { estimate, resolveInputs, total, USAGE_DEFAULTS } from './lib/cost';
-import { parseParamArgs } from './lib/launchUrl';
-import { PRICE_TABLE_DATE } from './lib/pricing';
+import { estimate, resolveInputs, total, USAGE_DEFAULTS } from './lib/cost/estimate';
+import { parseParamArgs } from './lib/publishing/launchUrl';
+import { PRICE_TABLE_DATE } from './lib/cost/pricing';
 
 const USAGE = 'npm run cost -- --stack worker|server [--param NAME=VALUE ...] [--json]';
 

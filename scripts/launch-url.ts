@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { parseFlags, runCli, UsageError } from './lib/args';
-import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate, type QuickCreate, type TemplateParameters } from './lib/launchUrl';
+import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate, type QuickCreate, type TemplateParameters } from './lib/publishing/launchUrl';
 import { templatePath } from './lib/paths';
 
 const USAGE = 'npm run launch-url -- --template-url URL --region R [--stack-name N] [--param NAME=VALUE ...] [--template FILE]';

@@ -13,10 +13,10 @@ import path from 'node:path';
 import { PUBLISHED_STACKS } from '../templates/stacks';
 import { parseFlags, runCli, UsageError } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
-import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate } from './lib/launchUrl';
+import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate } from './lib/publishing/launchUrl';
 import { ROOT } from './lib/paths';
-import { publish, validatePublishInput } from './lib/publish';
-import { zipFolder } from './lib/zip';
+import { publish, validatePublishInput } from './lib/publishing/publish';
+import { zipFolder } from './lib/publishing/zip';
 
 const USAGE = 'npm run publish -- --bucket-prefix P --regions r1,r2 [--version V] [--stack worker|server] [--stack-name N] [--param NAME=VALUE ...]';
 

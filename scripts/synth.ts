@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
-import { formatFinding } from './lib/cfnLint';
+import { formatFinding } from './lib/validation/cfnLint';
 import { ROOT } from './lib/paths';
 import { ToolMissingError } from './lib/run';
-import { staleExemptions } from './lib/cfnGuard';
+import { staleExemptions } from './lib/validation/cfnGuard';
 import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
 
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     for (const finding of validation.lint) console.log(`      ${formatFinding(finding)}`);
     console.log(
       `    cfn-guard: ${guard.ruleFiles} Control Tower rule files, ${guard.violations.length} violation(s), ` +
-        `${guard.exempted.length} exempted finding(s) (reasons in scripts/lib/guardExemptions.ts)`,
+        `${guard.exempted.length} exempted finding(s) (reasons in scripts/lib/validation/guardExemptions.ts)`,
     );
     for (const v of guard.violations) console.log(`      FAIL ${v.rule} on ${v.resource}`);
   }

@@ -2,11 +2,11 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AWS_CLIENT_CONFIG } from '../common/aws';
+import { AWS_CLIENT_CONFIG } from '../common/aws/clientConfig';
 import { readPrefectConnection, requireString } from '../common/config';
 import { createLogger } from '../common/log';
 import { createPrefectClient } from '../common/prefect/client';
-import { CachedSecretReader } from '../common/secrets';
+import { CachedSecretReader } from '../common/aws/secrets';
 import { createRegistrarHandler } from './handler';
 import { CachedManifest } from './manifestSource';
 

@@ -7,7 +7,7 @@ import { PrefectApiError, errorMessage } from '../common/errors';
 import type { Logger } from '../common/log';
 import { embeddedMetrics, type MetricValue } from '../common/metrics';
 import type { PrefectClient } from '../common/prefect/client';
-import type { SecretReader } from '../common/secrets';
+import type { SecretReader } from '../common/aws/secrets';
 import type { ScalerConfig } from './config';
 import { readDemand } from './demand';
 import type { Trigger } from './parse';

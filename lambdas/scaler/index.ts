@@ -1,11 +1,11 @@
 /** Lambda entry point: real clients at module scope (reused while warm), config read once. */
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AWS_CLIENT_CONFIG } from '../common/aws';
+import { AWS_CLIENT_CONFIG } from '../common/aws/clientConfig';
 import { createLogger } from '../common/log';
 import { writeMetrics } from '../common/metrics';
 import { createPrefectClient } from '../common/prefect/client';
-import { CachedSecretReader } from '../common/secrets';
+import { CachedSecretReader } from '../common/aws/secrets';
 import { readScalerConfig } from './config';
 import { createScalerHandler } from './handler';
 

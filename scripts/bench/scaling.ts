@@ -6,7 +6,7 @@
  * --trace it runs every built-in trace; without --worker-start it reports 60 s (the targets)
  * and also 30 s and 120 s. --json prints one JSON object per trace and start time, one per line.
  */
-import { resolveWorkerStackOptions } from '../../templates/options';
+import { resolveWorkerStackOptions } from '../../templates/parameters/options';
 import { POLICY_NAMES, runBench, type BenchResult, type TargetCheck } from './scaling/run';
 import { BUILT_IN_TRACES, builtInTraceNames, loadTraceFile, type Trace } from './scaling/traces';
 

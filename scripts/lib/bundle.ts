@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LAMBDA_BUNDLES_DIR, LAMBDAS_DIR, ROOT } from './paths';
 
-/** Node target of the bundles; matches LAMBDA_RUNTIME in templates/constants.ts. */
+/** Node target of the bundles; matches LAMBDA_RUNTIME in templates/core/constants.ts. */
 export const BUNDLE_TARGET = 'node22';
 export const SHARED_LAMBDA_FOLDER = 'common';
 /** Lambda credentials always arrive in environment variables; see that module. */
-export const LAMBDA_CREDENTIAL_PROVIDER = path.join(ROOT, 'lambdas', 'common', 'lambdaCredentialProvider.ts');
+export const LAMBDA_CREDENTIAL_PROVIDER = path.join(ROOT, 'lambdas', 'common', 'aws', 'lambdaCredentialProvider.ts');
 
 export interface BundleResult {
   readonly name: string;

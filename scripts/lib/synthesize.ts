@@ -1,12 +1,12 @@
 /** Writes every published template to build/ as JSON and YAML, and validates them. */
 import fs from 'node:fs';
-import type { WorkerStackOptions } from '../../templates/options';
-import { toJson, toYaml } from '../../templates/serialize';
+import type { WorkerStackOptions } from '../../templates/parameters/options';
+import { toJson, toYaml } from '../../templates/core/serialize';
 import { PUBLISHED_STACKS, type PublishedStack } from '../../templates/stacks';
-import { cfnGuard, type GuardReport } from './cfnGuard';
-import { cfnLint, type LintFinding } from './cfnLint';
+import { cfnGuard, type GuardReport } from './validation/cfnGuard';
+import { cfnLint, type LintFinding } from './validation/cfnLint';
 import { BUILD_DIR, expandedTemplatePath, templatePath } from './paths';
-import { samExpand } from './samExpand';
+import { samExpand } from './validation/samExpand';
 import { templateStats, type TemplateStats } from './templateStats';
 
 /** Readers (cfn-lint, a parallel test) never see a half-written template. */

@@ -1,5 +1,5 @@
 /** What the synth summary reports per template. */
-import { TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_S3_LIMIT_BYTES } from '../../templates/constants';
+import { TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_S3_LIMIT_BYTES } from '../../templates/core/constants';
 
 export interface TemplateStats {
   readonly resources: number;

@@ -1,6 +1,6 @@
 /** The templates this project publishes; synth writes each to build/<name>.template.{json,yaml}. */
-import type { StackTemplate } from '../cfn';
-import type { WorkerStackOptions } from '../options';
+import type { StackTemplate } from '../core/template';
+import type { WorkerStackOptions } from '../parameters/options';
 import { buildServerStack } from './server';
 import { buildWorkerStack } from './worker';
 

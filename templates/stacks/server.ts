@@ -3,14 +3,19 @@
  * and the whole worker stack pointed at it, built from the same worker builders. The Lambdas run
  * in the VPC's private subnets because the API may be internal.
  */
-import { mergeFragments, ref, stackTemplate, type StackTemplate } from '../cfn';
-import type { WorkerContext } from '../context';
-import { Res } from '../ids';
-import { resolveWorkerStackOptions, type WorkerStackOptions } from '../options';
-import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
-import { buildServer, serverApiUrl } from '../server';
-import { serverRules } from '../serverParameters';
-import { buildVpc, privateSubnetsValue, vpcIdValue } from '../vpc';
+import { ref } from '../core/cfn';
+import { Res } from '../core/ids';
+import { mergeFragments, stackTemplate, type StackTemplate } from '../core/template';
+import { buildParameterInterface, buildParameters } from '../parameters/buildParameters';
+import { resolveWorkerStackOptions, type WorkerStackOptions } from '../parameters/options';
+import { buildServerAlarms } from '../server/alarms';
+import { buildDatabase } from '../server/database';
+import { buildLoadBalancer, serverApiUrl } from '../server/loadBalancer';
+import { buildServerOutputs } from '../server/outputs';
+import { buildServerSecurityGroups } from '../server/securityGroups';
+import { buildServerService } from '../server/service';
+import { buildVpc, privateSubnetsValue, vpcIdValue } from '../server/vpc';
+import type { WorkerContext } from '../worker/context';
 import { workerFragments } from './worker';
 
 export function serverContext(): WorkerContext {
@@ -29,17 +34,21 @@ export function serverContext(): WorkerContext {
 export function buildServerStack(options: WorkerStackOptions = {}): StackTemplate {
   const resolved = resolveWorkerStackOptions(options);
   const merged = mergeFragments([
-    buildWorkerParameters(resolved, 'server'),
-    { Rules: serverRules() },
+    buildParameters(resolved, 'server'),
     buildVpc(),
-    buildServer(),
+    buildServerSecurityGroups(),
+    buildDatabase(),
+    buildLoadBalancer(),
+    buildServerService(),
+    buildServerAlarms(),
+    buildServerOutputs(),
     ...workerFragments(resolved, serverContext()),
   ]);
   // The work pool is written through the server's API: the server must be serving first.
   Object.assign(merged.Resources[Res.WorkPool]!, { DependsOn: [Res.ServerService] });
   return stackTemplate(
     'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
-    buildWorkerInterface(resolved, 'server'),
+    buildParameterInterface(resolved, 'server'),
     merged,
   );
 }

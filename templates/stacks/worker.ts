@@ -3,21 +3,23 @@
  * roles, logs and task-event observer. Composes the concern builders in a fixed order so the
  * output is byte-identical for the same options.
  */
-import { mergeFragments, ref, stackTemplate, sub, type StackTemplate, type TemplateFragment } from '../cfn';
-import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../ecs';
-import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../events';
-import { buildScaler, buildWorkPool } from '../functions';
-import { buildWorkerRoles } from '../iam';
-import { Cond, Res, attr } from '../ids';
-import { buildEcrRepository } from '../ecr';
-import { buildLogGroups } from '../logs';
-import { buildMonitoring } from '../monitoring';
-import { buildSecurityGroups } from '../network';
-import { buildRegistrar, registrarRuleArn } from '../registrar';
-import { resolveWorkerStackOptions, type ResolvedWorkerStackOptions, type WorkerStackOptions } from '../options';
-import { buildWorkerInterface, buildWorkerParameters } from '../parameters';
-import { buildPrefectSecret } from '../secrets';
-import { parameterContext, type WorkerContext } from '../context';
+import { ref, sub } from '../core/cfn';
+import { Cond, Res, attr } from '../core/ids';
+import { mergeFragments, stackTemplate, type StackTemplate, type TemplateFragment } from '../core/template';
+import { buildRegistrar, registrarRuleArn } from '../functions/registrar';
+import { buildScaler } from '../functions/scaler';
+import { buildWorkPool } from '../functions/workPool';
+import { buildParameterInterface, buildParameters } from '../parameters/buildParameters';
+import { resolveWorkerStackOptions, type ResolvedWorkerStackOptions, type WorkerStackOptions } from '../parameters/options';
+import { parameterContext, type WorkerContext } from '../worker/context';
+import { buildEcrRepository } from '../worker/ecr';
+import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../worker/ecs';
+import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../worker/events';
+import { buildWorkerRoles } from '../worker/iam';
+import { buildLogGroups } from '../worker/logs';
+import { buildMonitoring } from '../worker/monitoring';
+import { buildSecurityGroups } from '../worker/securityGroups';
+import { buildPrefectSecret } from '../worker/secrets';
 
 const output = (Description: string, Value: unknown, Condition?: string) => ({
   Description,
@@ -63,7 +65,7 @@ export function workerStackFragments(options: WorkerStackOptions = {}): Template
   const resolved = resolveWorkerStackOptions(options);
   const ctx = parameterContext();
   return [
-    buildWorkerParameters(resolved),
+    buildParameters(resolved),
     buildPrefectSecret(),
     ...workerFragments(resolved, ctx),
   ];
@@ -92,7 +94,7 @@ export function buildWorkerStack(options: WorkerStackOptions = {}): StackTemplat
   const resolved = resolveWorkerStackOptions(options);
   return stackTemplate(
     'prefect-ecs-stack worker: Prefect ECS workers on Fargate that scale to zero and wake before runs are due, least-privilege IAM, ECS task observer.',
-    buildWorkerInterface(resolved),
+    buildParameterInterface(resolved),
     mergeFragments(workerStackFragments(options)),
   );
 }

@@ -6,7 +6,7 @@ import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } f
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import fs from 'node:fs';
 import path from 'node:path';
-import { samExpand } from '../../scripts/lib/samExpand';
+import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { buildServerStack } from '../../templates/stacks/server';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { withoutMotoGaps } from '../support/motoGaps';

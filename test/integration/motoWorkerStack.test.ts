@@ -14,7 +14,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { samExpand } from '../../scripts/lib/samExpand';
+import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { withoutMotoGaps } from '../support/motoGaps';

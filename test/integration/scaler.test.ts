@@ -7,7 +7,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
-import { CachedSecretReader } from '../../lambdas/common/secrets';
+import { CachedSecretReader } from '../../lambdas/common/aws/secrets';
 import { readScalerConfig } from '../../lambdas/scaler/config';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
 import scheduled from '../fixtures/events/scaler/scheduled.json';

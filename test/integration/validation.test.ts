@@ -1,10 +1,10 @@
 /** The real AWS validators over every published template: cfn-lint and cfn-guard. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cfnGuard, GUARD_RULE_SETS, staleExemptions, type GuardReport } from '../../scripts/lib/cfnGuard';
-import { GUARD_EXEMPTIONS } from '../../scripts/lib/guardExemptions';
-import { cfnLint, formatFinding } from '../../scripts/lib/cfnLint';
-import { samExpand } from '../../scripts/lib/samExpand';
+import { cfnGuard, GUARD_RULE_SETS, staleExemptions, type GuardReport } from '../../scripts/lib/validation/cfnGuard';
+import { GUARD_EXEMPTIONS } from '../../scripts/lib/validation/guardExemptions';
+import { cfnLint, formatFinding } from '../../scripts/lib/validation/cfnLint';
+import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { writeTemplateFiles, type Json } from '../support/template';
 

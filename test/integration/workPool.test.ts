@@ -4,7 +4,7 @@
  */
 import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
-import type { SecretReader } from '../../lambdas/common/secrets';
+import type { SecretReader } from '../../lambdas/common/aws/secrets';
 import { FAILED_CREATE_PREFIX, createWorkPoolHandler } from '../../lambdas/work-pool/handler';
 import { STACK_PROPERTIES } from '../fixtures/workPoolProperties';
 import { CfnResponseReceiver } from '../support/cfnResponseReceiver';

@@ -2,7 +2,7 @@
 export const EXPLANATIONS = {
   noWildcardAction: 'An Allow statement grants "*" or a whole service; name the actions.',
   wildcardResourceOnlyForUnscopedActions:
-    'Resource "*" is only for actions AWS cannot scope, listed with reasons in templates/iamUnscopedActions.ts.',
+    'Resource "*" is only for actions AWS cannot scope, listed with reasons in templates/worker/iamUnscopedActions.ts.',
   passRoleNamesRolesForEcsTasks: 'iam:PassRole must name its roles and carry an iam:PassedToService condition.',
   ecsTaskActionsConditionedOnCluster: 'ecs:RunTask/StopTask/DescribeTasks must carry an ecs:cluster condition.',
   secretParametersAreNoEcho: 'A parameter that feeds a secret must be NoEcho.',

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { UNSCOPED_ACTIONS } from '../../templates/iamUnscopedActions';
+import { UNSCOPED_ACTIONS } from '../../templates/worker/iamUnscopedActions';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { asCfn, type Json } from '../support/template';
 import { evaluatePolicies, failures } from './evaluate';

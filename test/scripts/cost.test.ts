@@ -1,4 +1,4 @@
-import { CostInputError, estimate, resolveInputs, total } from '../../scripts/lib/cost';
+import { CostInputError, estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
 import { buildServerStack } from '../../templates/stacks/server';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 

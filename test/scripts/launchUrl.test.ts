@@ -7,7 +7,7 @@ import {
   quickCreateUrl,
   validateQuickCreate,
   type QuickCreate,
-} from '../../scripts/lib/launchUrl';
+} from '../../scripts/lib/publishing/launchUrl';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 
 const parameters = buildWorkerStack().Parameters;

@@ -6,7 +6,7 @@ import { runBench } from '../../scripts/bench/scaling/run';
 import { alwaysOnController, scalerController, simulate, type SimulationSettings } from '../../scripts/bench/scaling/simulate';
 import { delayStats, percentile } from '../../scripts/bench/scaling/stats';
 import { BUILT_IN_TRACES, TraceFormatError, loadTraceFile, parseTrace, type Trace } from '../../scripts/bench/scaling/traces';
-import { resolveWorkerStackOptions } from '../../templates/options';
+import { resolveWorkerStackOptions } from '../../templates/parameters/options';
 
 const settings: SimulationSettings = { ...resolveWorkerStackOptions().scaling, tickSeconds: 60, workerStartSeconds: 60 };
 const trace = (runs: Trace['runs'], horizonSeconds = 7200): Trace => ({ name: 't', horizonSeconds, runs });

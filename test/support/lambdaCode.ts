@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleLambdas } from '../../scripts/lib/bundle';
-import { zipFolder } from '../../scripts/lib/zip';
+import { zipFolder } from '../../scripts/lib/publishing/zip';
 import { motoClientConfig, type MotoServer } from './motoServer';
 
 /** The bucket scripts/python/sam_expand.py points local CodeUri folders at. */

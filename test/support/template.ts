@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { toJson, toYaml } from '../../templates/serialize';
+import { toJson, toYaml } from '../../templates/core/serialize';
 import type { CfnTemplate } from '../policy/types';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,4 +1,5 @@
-import { DuplicateLogicalIdError, mergeFragments, sub } from '../../templates/cfn';
+import { DuplicateLogicalIdError, mergeFragments } from '../../templates/core/template';
+import { sub } from '../../templates/core/cfn';
 
 describe('template fragments', () => {
   it('merges sections of several builders', () => {

@@ -1,5 +1,5 @@
 import { buildWorkerStack } from '../../templates/stacks/worker';
-import { InvalidOptionError, resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/options';
+import { InvalidOptionError, resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
 
 describe('worker stack options', () => {
   it('resolves documented defaults: scale to zero, 3 workers, 4 runs each', () => {

@@ -1,5 +1,4 @@
-import { PINNED_IMAGE_PATTERN } from '../../templates/options';
-import { PREFECT_API_URL_PATTERN, SECRET_ARN_PATTERN } from '../../templates/parameters';
+import { PINNED_IMAGE_PATTERN, PREFECT_API_URL_PATTERN, SECRET_ARN_PATTERN } from '../../templates/parameters/patterns';
 
 // CloudFormation evaluates AllowedPattern with Java regular expressions; these patterns use only
 // syntax that Java and JavaScript read the same way, so JavaScript can test them.

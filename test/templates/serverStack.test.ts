@@ -1,4 +1,4 @@
-import { toJson } from '../../templates/serialize';
+import { toJson } from '../../templates/core/serialize';
 import { buildServerStack } from '../../templates/stacks/server';
 import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { FARGATE_SIZES } from '../../templates/constants';
-import { WORKER_START_SCRIPT } from '../../templates/ecs';
-import { parseCfnYaml, toJson, toYaml } from '../../templates/serialize';
+import { FARGATE_SIZES } from '../../templates/core/constants';
+import { WORKER_START_SCRIPT } from '../../templates/worker/ecs';
+import { parseCfnYaml, toJson, toYaml } from '../../templates/core/serialize';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';

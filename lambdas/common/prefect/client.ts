@@ -6,7 +6,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { PrefectApiError, PrefectResponseError, PrefectUnavailableError } from '../errors';
 import { NetworkError, fetchWithRetries, type FetchLike, type HttpPolicy } from '../http';
-import type { SecretReader } from '../secrets';
+import type { SecretReader } from '../aws/secrets';
 import { authorizationHeader, type AuthMode } from './auth';
 import type { paths } from './schema';
 

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { SecretUnavailableError } from '../../../lambdas/common/errors';
-import { CachedSecretReader } from '../../../lambdas/common/secrets';
+import { CachedSecretReader } from '../../../lambdas/common/aws/secrets';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prefect-AbCdEf';
 

@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLogger } from '../../../lambdas/common/log';
 import { createPrefectClient } from '../../../lambdas/common/prefect/client';
-import { CachedSecretReader } from '../../../lambdas/common/secrets';
+import { CachedSecretReader } from '../../../lambdas/common/aws/secrets';
 import type { ScalerConfig } from '../../../lambdas/scaler/config';
 import { createScalerHandler } from '../../../lambdas/scaler/handler';
 

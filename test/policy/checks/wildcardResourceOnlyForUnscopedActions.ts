@@ -1,4 +1,4 @@
-import { UNSCOPED_ACTIONS } from '../../../templates/iamUnscopedActions';
+import { UNSCOPED_ACTIONS } from '../../../templates/worker/iamUnscopedActions';
 import { actionsOf, resourcesOf, type PolicyStatement, type Verdict } from '../types';
 
 /** `Resource: "*"` only for the actions of the one documented allow-list. */

@@ -1,0 +1,43 @@
+/**
+ * Reads secrets from Secrets Manager and keeps them for a while, so a warm Lambda does not
+ * call Secrets Manager on every invocation, while a rotated secret is picked up within the TTL
+ * (or at once after `invalidate`, e.g. when Prefect answers 401).
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretUnavailableError, errorMessage } from '../errors';
+
+export interface SecretReader {
+  get(secretArn: string): Promise<string>;
+  invalidate(secretArn: string): void;
+}
+
+export class CachedSecretReader implements SecretReader {
+  private readonly cache = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(
+    private readonly client: Pick<SecretsManagerClient, 'send'>,
+    /** How long a value is reused, in ms. @default 300000 (5 minutes) */
+    private readonly ttlMs: number = 300_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(secretArn: string): Promise<string> {
+    const cached = this.cache.get(secretArn);
+    if (cached && cached.expiresAt > this.now()) return cached.value;
+    let value: string | undefined;
+    try {
+      const output = await this.client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      value = output.SecretString;
+    } catch (error) {
+      throw new SecretUnavailableError(secretArn, errorMessage(error), { cause: error });
+    }
+    if (!value) throw new SecretUnavailableError(secretArn, 'it has no string value');
+    const trimmed = value.trim();
+    this.cache.set(secretArn, { value: trimmed, expiresAt: this.now() + this.ttlMs });
+    return trimmed;
+  }
+
+  invalidate(secretArn: string): void {
+    this.cache.delete(secretArn);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A monthly cost estimate for a stack configuration: pure, from the template's parameter
+ * defaults overridden by the caller's values, plus a few usage assumptions (named, overridable).
+ */
+import { FARGATE_SIZES } from '../../../templates/core/constants';
+import { HOURS_PER_MONTH, PRICES } from './pricing';
+
+export interface CostLine {
+  readonly item: string;
+  readonly detail: string;
+  readonly monthly: number;
+}
+
+/** Usage the templates do not fix; each can be overridden with --param NAME=VALUE. */
+export const USAGE_DEFAULTS: Readonly<Record<string, string>> = {
+  /** Worker hours a month above MinWorkers (the scaler's hourly-ETL trace: ~27 worker-hours a week). */
+  WorkerHoursPerMonth: '120',
+  /** Traffic through NAT gateways or endpoints: mostly image pulls at worker starts. */
+  DataGbPerMonth: '50',
+  LogGbPerMonth: '1',
+  /** Average load balancer capacity units (a quiet UI and API is well under 1). */
+  AlbLcu: '0.2',
+  EcrGb: '1',
+};
+
+export class CostInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CostInputError';
+  }
+}
+
+type Parameters = Record<string, { Default?: unknown; AllowedValues?: unknown[] }>;
+
+export function resolveInputs(parameters: Parameters, overrides: Record<string, string>): Record<string, string> {
+  const values: Record<string, string> = { ...USAGE_DEFAULTS };
+  for (const [name, p] of Object.entries(parameters)) if (p.Default !== undefined) values[name] = String(p.Default);
+  for (const [name, value] of Object.entries(overrides)) {
+    const definition = parameters[name];
+    if (!definition && !(name in USAGE_DEFAULTS)) {
+      throw new CostInputError(`--param ${name} is neither a template parameter nor a usage assumption (${Object.keys(USAGE_DEFAULTS).join(', ')})`);
+    }
+    if (definition?.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
+      throw new CostInputError(`--param ${name} must be one of ${definition.AllowedValues.join('|')} (got ${JSON.stringify(value)})`);
+    }
+    if (!definition && !(Number(value) >= 0)) throw new CostInputError(`--param ${name} must be a non-negative number (got ${JSON.stringify(value)})`);
+    values[name] = value;
+  }
+  return values;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function fargateHourly(size: string, spot: boolean): number {
+  if (!FARGATE_SIZES.includes(size)) throw new CostInputError(`size ${size} is not a Fargate cpu/memory pair`);
+  const [cpu, memory] = size.split('/').map(Number) as [number, number];
+  const onDemand = (cpu / 1024) * PRICES.fargate.vcpuHour + (memory / 1024) * PRICES.fargate.gbHour;
+  return spot ? onDemand * (1 - PRICES.fargateSpotDiscount) : onDemand;
+}
+
+export function estimate(stack: 'worker' | 'server', v: Record<string, string>): CostLine[] {
+  const lines: CostLine[] = [];
+  const add = (item: string, detail: string, monthly: number) => lines.push({ item, detail, monthly: round(monthly) });
+  const num = (name: string) => Number(v[name]);
+
+  const workerHours = Math.max(num('WorkerHoursPerMonth'), num('MinWorkers') * HOURS_PER_MONTH);
+  const spot = v.UseFargateSpot === 'true';
+  add('Fargate: workers', `${workerHours} h x ${v.WorkerSize}${spot ? ' on Spot' : ''} (scale to zero; flow-run tasks are your workload, not counted)`, workerHours * fargateHourly(v.WorkerSize!, spot));
+
+  const scalerInvocations = 60 * HOURS_PER_MONTH * 1.5; // the 1-minute tick plus task events
+  add('Lambda: scaler, registrar, work pool', `${Math.round(scalerInvocations)} invocations, ~0.3 s at 256 MB arm64`,
+    (scalerInvocations / 1e6) * PRICES.lambda.requestPerMillion + scalerInvocations * 0.3 * 0.25 * PRICES.lambda.arm64GbSecond);
+  const secrets = stack === 'server' ? 2 : v.PrefectAuthMode === 'none' ? 0 : 1;
+  const webhook = v.EnableScalerWebhook === 'true' ? 1 : 0;
+  add('Secrets Manager', `${secrets + webhook} secret(s), ~9k reads (5-minute cache)`, (secrets + webhook) * PRICES.secretsManager.secretMonth + 0.9 * PRICES.secretsManager.per10kCalls);
+  add('CloudWatch Logs', `${v.LogGbPerMonth} GB ingested and kept`, num('LogGbPerMonth') * (PRICES.logs.ingestGb + PRICES.logs.storeGbMonth));
+  const alarms = stack === 'server' ? 8 : 3;
+  add('CloudWatch metrics, alarms, dashboard', `9 scaler metrics, ${alarms} alarms, 1 dashboard (Container Insights not included)`,
+    9 * PRICES.cloudWatch.metricMonth + alarms * PRICES.cloudWatch.alarmMonth + PRICES.cloudWatch.dashboardMonth);
+  if (v.EcrRepositoryName) add('ECR storage', `${v.EcrGb} GB`, num('EcrGb') * PRICES.ecr.gbMonth);
+  if (stack === 'worker') return lines;
+
+  add('Fargate: Prefect server', `1 task x ${v.ServerSize}, always on`, HOURS_PER_MONTH * fargateHourly(v.ServerSize!, false));
+  const instance = PRICES.rds.instanceHour[v.DbInstanceClass!];
+  if (instance === undefined) throw new CostInputError(`no price for DbInstanceClass ${v.DbInstanceClass}`);
+  const multiAz = v.DbMultiAz === 'true' ? 2 : 1;
+  add('RDS PostgreSQL', `${v.DbInstanceClass}${multiAz === 2 ? ' Multi-AZ' : ''}, ${v.DbAllocatedStorage} GB gp3 (backups within the free allowance)`,
+    multiAz * (HOURS_PER_MONTH * instance + num('DbAllocatedStorage') * PRICES.rds.gp3GbMonth));
+  add('Application Load Balancer', `${v.AlbLcu} LCU on average`, HOURS_PER_MONTH * (PRICES.alb.hour + num('AlbLcu') * PRICES.alb.lcuHour));
+  if (v.VpcId) {
+    add('Network', 'your VPC: its NAT gateways or endpoints are not counted', 0);
+  } else if (v.NetworkMode === 'vpc-endpoints') {
+    add('VPC endpoints', `7 interface endpoints in one zone + S3 gateway (free), ${v.DataGbPerMonth} GB`,
+      7 * HOURS_PER_MONTH * PRICES.interfaceEndpoint.hourPerZone + num('DataGbPerMonth') * PRICES.interfaceEndpoint.gb);
+  } else {
+    const gateways = v.NetworkMode === 'single-nat-gateway' ? 1 : 2;
+    add('NAT gateways', `${gateways} x NAT gateway, ${v.DataGbPerMonth} GB processed`, gateways * HOURS_PER_MONTH * PRICES.natGateway.hour + num('DataGbPerMonth') * PRICES.natGateway.gb);
+  }
+  return lines;
+}
+
+export const total = (lines: readonly CostLine[]) => round(lines.reduce((sum, line) => sum + line.monthly, 0));

@@ -1,0 +1,34 @@
+/**
+ * cfn-lint, the AWS validator. Our bar is no error and no warning; informational findings are
+ * reported but do not fail. cfn-lint's exit code is a bit mask: 2 error, 4 warning, 8 info.
+ */
+import { runTool } from '../run';
+
+export interface LintFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly rule: string;
+  readonly message: string;
+}
+
+export interface LintReport {
+  readonly ok: boolean;
+  readonly findings: LintFinding[];
+}
+
+const PARSEABLE = /^(.*?):(\d+):\d+:\d+:\d+:([EWI]\d+):(.*)$/;
+
+export function cfnLint(files: readonly string[]): LintReport {
+  const result = runTool('cfn-lint', ['--format', 'parseable', '--', ...files]);
+  const findings = result.stdout
+    .split('\n')
+    .map((line) => PARSEABLE.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map(([, file, line, rule, message]) => ({ file: file!, line: Number(line), rule: rule!, message: message! }));
+  if (result.status !== 0 && findings.length === 0) {
+    throw new Error(`cfn-lint failed without findings (exit ${result.status}): ${result.stderr.trim()}`);
+  }
+  return { ok: findings.every((finding) => finding.rule.startsWith('I')), findings };
+}
+
+export const formatFinding = (f: LintFinding) => `${f.file}:${f.line} ${f.rule} ${f.message}`;

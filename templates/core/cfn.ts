@@ -1,0 +1,51 @@
+/**
+ * The small vocabulary every builder shares: intrinsic functions in the forms we want to emit,
+ * ARNs, and resource attributes cloudform's types lack.
+ *
+ * cloudform's own `Fn.Sub` always emits the two-argument form (`["…", {}]`); we emit the
+ * one-argument form wherever there are no variables so YAML output reads as `!Sub "…"`.
+ */
+import { IntrinsicFunction, Fn, type ResourceBase } from 'cloudform';
+import type { Condition, Value } from 'cloudform-types/types/dataTypes';
+
+export type { Value, Condition };
+export type Intrinsic = IntrinsicFunction;
+
+/** A JSON value that may contain intrinsic functions. */
+export type CfnValue = unknown;
+
+export const ref = (logicalId: string): Intrinsic => Fn.Ref(logicalId);
+export const getAtt = (logicalId: string, attribute: string): Intrinsic => Fn.GetAtt(logicalId, attribute);
+export const noValue = (): Intrinsic => Fn.Ref('AWS::NoValue');
+
+/** `Fn::Sub` in its one-argument form; pass `vars` only when the string needs them. */
+export function sub(text: string, vars?: Record<string, CfnValue>): Intrinsic {
+  return new IntrinsicFunction('Fn::Sub', vars && Object.keys(vars).length > 0 ? [text, vars] : text);
+}
+
+export const iff = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): Intrinsic =>
+  Fn.If(condition, whenTrue, whenFalse);
+export const equals = (left: CfnValue, right: CfnValue): Intrinsic => Fn.Equals(left, right);
+export const not = (condition: Condition): Intrinsic => Fn.Not(condition);
+export const and = (...conditions: Condition[]): Intrinsic => Fn.And(conditions);
+export const or = (...conditions: Condition[]): Intrinsic => Fn.Or(conditions);
+export const conditionRef = (name: string): Condition => ({ Condition: name });
+export const select = (index: number, list: CfnValue): Intrinsic => Fn.Select(index, list as Value<string>[]);
+export const split = (delimiter: string, text: CfnValue): Intrinsic => Fn.Split(delimiter, text as Value<string>);
+export const join = (delimiter: string, parts: CfnValue[]): Intrinsic => Fn.Join(delimiter, parts);
+
+/** An ARN in this stack's partition, region and account (DESIGN.md: no hard-coded ARNs). */
+export const arn = (service: string, resource: string, opts: { region?: boolean; account?: boolean } = {}): Intrinsic =>
+  sub(
+    `arn:\${AWS::Partition}:${service}:${opts.region === false ? '' : '${AWS::Region}'}:` +
+      `${opts.account === false ? '' : '${AWS::AccountId}'}:${resource}`,
+  );
+
+/**
+ * Sets DeletionPolicy and UpdateReplacePolicy together (cfn-lint wants both). cloudform's
+ * ResourceBase predates UpdateReplacePolicy, so the attribute is added here, typed.
+ */
+export function keepOnDeleteAndReplace<R extends ResourceBase>(resource: R, policy: 'Retain' | 'Snapshot'): R & { UpdateReplacePolicy: string } {
+  resource.DeletionPolicy = policy as ResourceBase['DeletionPolicy'];
+  return Object.assign(resource, { UpdateReplacePolicy: policy });
+}

@@ -1,0 +1,91 @@
+/**
+ * The registrar: an ECR push of a watched repository becomes Prefect deployments pinned to the
+ * image digest. Its manifest lives in an SSM parameter (stored by the stack from a synth-time
+ * prefect.yaml, or named at deploy time); its role reads only the watched repositories.
+ */
+import { SSM } from 'cloudform';
+import { equals, iff, join, noValue, not, ref, select, split, sub, type Intrinsic } from '../core/cfn';
+import type { TemplateFragment } from '../core/template';
+import type { WorkerContext } from '../worker/context';
+import { allow, readPrefectSecret } from '../worker/iam';
+import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './lambda';
+import { Cond, Param, Res, attr } from '../core/ids';
+import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from '../parameters/options';
+
+/** The SSM parameter that holds a manifest stored by the stack. */
+export const STORED_MANIFEST_NAME = '/prefect-ecs-stack/${AWS::StackName}/manifest';
+
+/**
+ * Watched repositories plus the one the stack creates. When the stack creates none, the list
+ * gains an empty name, which matches no push and no repository.
+ */
+const watchedRepositoryList = (): Intrinsic => split(',', join(',', [join(',', ref(Param.WatchedRepositories) as never), ref(Param.EcrRepositoryName)]));
+
+/**
+ * One ARN per watched repository. CloudFormation cannot map over a list, so the list is padded
+ * with "-" (not a valid repository name: those ARNs match nothing) and read by index.
+ */
+function watchedRepositoryArns(): Intrinsic[] {
+  const padded = split(',', join(',', [join(',', ref(Param.WatchedRepositories) as never), ref(Param.EcrRepositoryName), Array(MAX_WATCHED_REPOSITORIES).fill('-').join(',')]));
+  return Array.from({ length: MAX_WATCHED_REPOSITORIES }, (_, i) =>
+    sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Repository}', { Repository: select(i, padded) }),
+  );
+}
+
+function manifestParameter(o: ResolvedWorkerStackOptions): { name: Intrinsic; arn: Intrinsic } {
+  const own = { name: ref(Param.ManifestParameterName), arn: sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ManifestParameterName}') };
+  if (!o.manifest) return own;
+  const stored = { name: ref(Res.RegistrarManifest), arn: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${STORED_MANIFEST_NAME}`) };
+  return { name: iff(Cond.HasManifestParameter, own.name, stored.name), arn: iff(Cond.HasManifestParameter, own.arn, stored.arn) };
+}
+
+export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext): TemplateFragment {
+  const manifest = manifestParameter(o);
+  return {
+    Conditions: o.manifest ? { [Cond.HasManifestParameter]: not(equals(ref(Param.ManifestParameterName), '')) } : {},
+    Resources: {
+      ...(o.manifest
+        ? {
+            [Res.RegistrarManifest]: new SSM.Parameter({
+              // Named after the stack (unique in its region) so people know which parameter to edit.
+              Name: sub(STORED_MANIFEST_NAME),
+              Type: 'String',
+              Tier: 'Intelligent-Tiering',
+              Description: `prefect.yaml with ecr_triggers for the registrar (from ${o.manifest.file}); edits apply within a minute`,
+              Value: o.manifest.text,
+            }),
+          }
+        : {}),
+      ...stackFunction({
+        logGroup: Res.RegistrarLogGroup,
+        role: Res.RegistrarRole,
+        fn: Res.RegistrarFunction,
+        codeUri: 'lambdas/registrar',
+        roleDescription: sub('Lets the registrar read watched images and its manifest (${AWS::StackName})'),
+        description: sub('Registers Prefect deployments of ${AWS::StackName} from ECR pushes'),
+        statements: [
+          allow('DescribeWatchedImages', ['ecr:DescribeImages'], watchedRepositoryArns()),
+          allow('ReadManifest', ['ssm:GetParameter'], manifest.arn),
+          readPrefectSecret(ctx.connection),
+        ],
+        environment: { ...prefectEnvironment(ctx.connection), MANIFEST_PARAMETER: manifest.name, WORK_POOL: ref(Param.WorkPoolName) },
+        timeoutSeconds: 120,
+        // Prefect or AWS failures are retried, then the event lands in the dead-letter queue.
+        asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        condition: Cond.RegistrarEnabled,
+        vpc: ctx.lambdaVpc,
+      }),
+      [Res.RegistrarRule]: ruleInvoking(Res.RegistrarFunction, sub('Image pushes to the repositories ${AWS::StackName} watches'), {
+        EventPattern: {
+          source: ['aws.ecr'],
+          'detail-type': ['ECR Image Action'],
+          detail: { 'action-type': ['PUSH'], result: ['SUCCESS'], 'repository-name': watchedRepositoryList() },
+        },
+      }).condition(Cond.RegistrarEnabled),
+      [Res.RegistrarRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarRule).condition(Cond.RegistrarEnabled),
+    },
+  };
+}
+
+/** The registrar rule's ARN where the rule exists (for the dead-letter queue's policy). */
+export const registrarRuleArn = () => iff(Cond.RegistrarEnabled, attr(Res.RegistrarRule, 'Arn'), noValue());

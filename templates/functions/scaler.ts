@@ -1,0 +1,108 @@
+/**
+ * The scaler Lambda and its triggers: a 1-minute schedule, this cluster's flow-run task state
+ * changes, and an optional webhook (function URL, token-authenticated). Reserved concurrency 1
+ * serialises evaluations; failed async invocations and undeliverable events go to the shared
+ * dead-letter queue.
+ */
+import { Lambda, SecretsManager } from 'cloudform';
+import { iff, noValue, ref, sub, type CfnValue } from '../core/cfn';
+import { Cond, Param, Res, attr } from '../core/ids';
+import type { TemplateFragment } from '../core/template';
+import type { WorkerContext } from '../worker/context';
+import { clusterArnValue, clusterNameValue } from '../worker/ecs';
+import { allow, readPrefectSecret } from '../worker/iam';
+import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './lambda';
+
+export const METRICS_NAMESPACE = 'PrefectEcsStack';
+
+export const workerServiceArn = () =>
+  sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${ClusterName}/${ServiceName}', {
+    ClusterName: clusterNameValue(),
+    ServiceName: attr(Res.WorkerService, 'Name'),
+  });
+
+function scalerEnvironment(ctx: WorkerContext): Record<string, CfnValue> {
+  return {
+    ...prefectEnvironment(ctx.connection),
+    WORK_POOL: ref(Param.WorkPoolName),
+    WORK_QUEUES: ref(Param.WorkQueues),
+    ECS_CLUSTER: clusterNameValue(),
+    ECS_SERVICE: attr(Res.WorkerService, 'Name'),
+    MIN_WORKERS: ref(Param.MinWorkers),
+    MAX_WORKERS: ref(Param.MaxWorkers),
+    RUNS_PER_WORKER: ref(Param.RunsPerWorker),
+    LOOKAHEAD_SECONDS: ref(Param.LookaheadSeconds),
+    IDLE_GRACE_SECONDS: ref(Param.IdleGraceSeconds),
+    WEBHOOK_TOKEN_SECRET_ARN: iff(Cond.EnableWebhook, ref(Res.WebhookTokenSecret), ''),
+    METRICS_NAMESPACE,
+    STACK_NAME: ref('AWS::StackName'),
+  };
+}
+
+export function buildScaler(ctx: WorkerContext): TemplateFragment {
+  return {
+    Resources: {
+      ...stackFunction({
+        logGroup: Res.ScalerLogGroup,
+        role: Res.ScalerRole,
+        fn: Res.ScalerFunction,
+        codeUri: 'lambdas/scaler',
+        roleDescription: sub('Lets the scaler read Prefect demand and set the worker count (${AWS::StackName})'),
+        description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
+        statements: [
+          allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
+          readPrefectSecret(ctx.connection),
+          iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
+        ],
+        environment: scalerEnvironment(ctx),
+        timeoutSeconds: 60,
+        asyncRetry: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
+        reservedConcurrency: 1,
+        vpc: ctx.lambdaVpc,
+      }),
+      [Res.ScalerScheduleRule]: ruleInvoking(Res.ScalerFunction, sub('Scaler tick of ${AWS::StackName}'), {
+        ScheduleExpression: 'rate(1 minute)',
+      }),
+      [Res.ScalerScheduleRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerScheduleRule),
+      [Res.ScalerTaskStateRule]: ruleInvoking(Res.ScalerFunction, sub('Flow-run tasks of ${AWS::StackName} starting or stopping'), {
+        // Flow-run tasks are started by RunTask (group "family:..."); the worker's own tasks are
+        // "service:..." and must not wake the scaler.
+        EventPattern: {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: { clusterArn: [clusterArnValue()], group: [{ prefix: 'family:' }], lastStatus: ['PENDING', 'RUNNING', 'STOPPED'] },
+        },
+      }),
+      [Res.ScalerTaskStateRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerTaskStateRule),
+      ...buildScalerWebhook(),
+    },
+  };
+}
+
+/** cloudform's Lambda.Permission predates InvokedViaFunctionUrl (2025); typed here. */
+type PermissionProperties = ConstructorParameters<typeof Lambda.Permission>[0] & { InvokedViaFunctionUrl?: boolean };
+const permission = (properties: PermissionProperties) => new Lambda.Permission(properties);
+
+/** The optional webhook: a function URL checked by a generated token (Prefect cannot sign SigV4). */
+function buildScalerWebhook() {
+  return {
+    [Res.WebhookTokenSecret]: new SecretsManager.Secret({
+      Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    }).condition(Cond.EnableWebhook),
+    [Res.ScalerFunctionUrl]: new Lambda.Url({ TargetFunctionArn: ref(Res.ScalerFunction), AuthType: 'NONE' }).condition(Cond.EnableWebhook),
+    [Res.ScalerFunctionUrlPermission]: new Lambda.Permission({
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionName: ref(Res.ScalerFunction),
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+    }).condition(Cond.EnableWebhook),
+    // Function URLs created since October 2025 also need lambda:InvokeFunction, limited to URL calls.
+    [Res.ScalerFunctionUrlInvokePermission]: permission({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: ref(Res.ScalerFunction),
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+    }).condition(Cond.EnableWebhook),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The work-pool custom resource: a function that makes the Prefect ECS work pool match the
+ * stack (network, flow-run roles, logs, launch type, credential secret) and always answers.
+ */
+import { iff, ref, sub } from '../core/cfn';
+import { Cond, Param, Res, attr } from '../core/ids';
+import type { TemplateFragment } from '../core/template';
+import { secretArnOrEmpty, type WorkerContext } from '../worker/context';
+import { clusterNameValue } from '../worker/ecs';
+import { readPrefectSecret } from '../worker/iam';
+import { prefectEnvironment, stackFunction } from './lambda';
+
+export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
+  return {
+    Resources: {
+      ...stackFunction({
+        logGroup: Res.WorkPoolLogGroup,
+        role: Res.WorkPoolRole,
+        fn: Res.WorkPoolFunction,
+        codeUri: 'lambdas/work-pool',
+        roleDescription: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
+        description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
+        statements: [readPrefectSecret(ctx.connection)],
+        environment: prefectEnvironment(ctx.connection),
+        timeoutSeconds: 120,
+        asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+        vpc: ctx.lambdaVpc,
+      }),
+      [Res.WorkPool]: {
+        Type: 'Custom::PrefectWorkPool',
+        Properties: {
+          ServiceToken: attr(Res.WorkPoolFunction, 'Arn'),
+          // The function answers within its 120 s timeout; this bounds CloudFormation's wait if it never runs.
+          ServiceTimeout: 300,
+          WorkPoolName: ref(Param.WorkPoolName),
+          Cluster: clusterNameValue(),
+          ExecutionRoleArn: attr(Res.FlowRunExecutionRole, 'Arn'),
+          TaskRoleArn: attr(Res.FlowRunTaskRole, 'Arn'),
+          VpcId: ctx.network.vpcId,
+          Subnets: ctx.network.subnetIds,
+          SecurityGroups: [ref(Res.FlowRunSecurityGroup)],
+          AssignPublicIp: ctx.network.assignPublicIp,
+          LogGroupName: ref(Res.FlowRunLogGroup),
+          LogStreamPrefix: 'flow-run',
+          Region: ref('AWS::Region'),
+          LaunchType: iff(Cond.UseFargateSpot, 'FARGATE_SPOT', 'FARGATE'),
+          AuthMode: ctx.connection.authMode,
+          CredentialSecretArn: secretArnOrEmpty(ctx.connection),
+          RemoveOnDelete: ref(Param.RemoveWorkPoolOnDelete),
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Synth-time options of the worker stack. They become the defaults of the deploy-time
+ * parameters, so a team can publish a template with its own defaults. Every option is
+ * validated before anything is built; the error names the option, the value and what is allowed.
+ */
+import { parseManifest, watchedRepositories } from '../../lambdas/registrar/manifest';
+import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
+import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
+
+/** An SSM advanced-tier parameter holds 8 KB. */
+export const MANIFEST_MAX_BYTES = 8192;
+/** The registrar's role names each watched repository; the template has room for this many. */
+export const MAX_WATCHED_REPOSITORIES = 10;
+
+export interface ScalingDefaults {
+  /** Workers kept running when idle. @default 0 (scale to zero) */
+  readonly minWorkers?: number;
+  /** Upper bound of workers. @default 3 */
+  readonly maxWorkers?: number;
+  /** Concurrent flow runs one worker submits (`prefect worker start --limit`). @default 4 */
+  readonly runsPerWorker?: number;
+  /** How far ahead scheduled runs wake a worker, in seconds: worker start (~60 s) plus one tick. @default 120 */
+  readonly lookaheadSeconds?: number;
+  /** How long after the last run ended before scaling in, in seconds (the look-ahead already keeps workers for visible demand). @default 0 */
+  readonly idleGraceSeconds?: number;
+}
+
+export interface WorkerStackOptions {
+  /** Default work pool name. @default "ecs-pool" */
+  readonly workPoolName?: string;
+  /** Default worker image; must be pinned (a version tag or a digest, never `latest`). @default DEFAULT_WORKER_IMAGE */
+  readonly workerImage?: string;
+  /** Default worker task size as "cpu/memory". @default "512/1024" */
+  readonly workerSize?: string;
+  /** Default log retention in days. @default 30 */
+  readonly logRetentionDays?: number;
+  /** Defaults of the scaling settings. */
+  readonly scaling?: ScalingDefaults;
+  /**
+   * A prefect.yaml with ecr_triggers, stored in the stack for the registrar (validated now).
+   * @default none: the registrar reads the SSM parameter named at deploy time
+   */
+  readonly manifest?: { readonly file: string; readonly text: string };
+}
+
+export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scaling' | 'manifest'>> & {
+  readonly scaling: Required<ScalingDefaults>;
+  /** The parsed manifest and its text, when one is stored in the stack. */
+  readonly manifest?: { readonly file: string; readonly text: string; readonly repositories: readonly string[] };
+};
+
+export class InvalidOptionError extends Error {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expectation: string,
+  ) {
+    super(`${option} ${expectation} (got ${JSON.stringify(value)})`);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): ResolvedWorkerStackOptions {
+  const resolved: ResolvedWorkerStackOptions = {
+    workPoolName: options.workPoolName ?? 'ecs-pool',
+    workerImage: options.workerImage ?? DEFAULT_WORKER_IMAGE,
+    workerSize: options.workerSize ?? '512/1024',
+    logRetentionDays: options.logRetentionDays ?? 30,
+    scaling: {
+      minWorkers: options.scaling?.minWorkers ?? 0,
+      maxWorkers: options.scaling?.maxWorkers ?? 3,
+      runsPerWorker: options.scaling?.runsPerWorker ?? 4,
+      lookaheadSeconds: options.scaling?.lookaheadSeconds ?? 120,
+      idleGraceSeconds: options.scaling?.idleGraceSeconds ?? 0,
+    },
+  };
+  validate(resolved);
+  if (options.manifest) {
+    // Throws ManifestError naming the file, the deployment and the field.
+    const parsed = parseManifest(options.manifest.text, options.manifest.file);
+    const repositories = watchedRepositories(parsed);
+    if (Buffer.byteLength(options.manifest.text) > MANIFEST_MAX_BYTES) {
+      throw new InvalidOptionError('manifest', options.manifest.file, `must be at most ${MANIFEST_MAX_BYTES} bytes (an SSM parameter's limit); drop comments or build:/push: sections`);
+    }
+    if (repositories.length > MAX_WATCHED_REPOSITORIES) {
+      throw new InvalidOptionError('manifest', options.manifest.file, `may watch at most ${MAX_WATCHED_REPOSITORIES} repositories (got ${repositories.length})`);
+    }
+    return { ...resolved, manifest: { ...options.manifest, repositories } };
+  }
+  return resolved;
+}
+
+function validate(o: ResolvedWorkerStackOptions): void {
+  if (!new RegExp(WORK_POOL_NAME_PATTERN).test(o.workPoolName)) {
+    throw new InvalidOptionError('workPoolName', o.workPoolName, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  if (!new RegExp(PINNED_IMAGE_PATTERN).test(o.workerImage)) {
+    throw new InvalidOptionError('workerImage', o.workerImage, 'must be pinned to a version tag or a sha256 digest, not "latest" or untagged');
+  }
+  if (!FARGATE_SIZES.includes(o.workerSize)) {
+    throw new InvalidOptionError('workerSize', o.workerSize, `must be a valid Fargate "cpu/memory" pair such as 256/512, 512/1024 or 1024/2048`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(o.logRetentionDays)) {
+    throw new InvalidOptionError('logRetentionDays', o.logRetentionDays, `must be one of ${LOG_RETENTION_DAYS.join('|')}`);
+  }
+  const s = o.scaling;
+  requireInteger('scaling.minWorkers', s.minWorkers, 0, 100);
+  requireInteger('scaling.maxWorkers', s.maxWorkers, 1, 100);
+  requireInteger('scaling.runsPerWorker', s.runsPerWorker, 1, 100);
+  requireInteger('scaling.lookaheadSeconds', s.lookaheadSeconds, 0, 86_400);
+  requireInteger('scaling.idleGraceSeconds', s.idleGraceSeconds, 0, 86_400);
+  if (s.minWorkers > s.maxWorkers) {
+    throw new InvalidOptionError('scaling.minWorkers', s.minWorkers, `must not exceed scaling.maxWorkers=${s.maxWorkers}`);
+  }
+}
+
+function requireInteger(option: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(option, value, `must be a whole number from ${min} to ${max}`);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Parameters of the self-hosted server stack on top of the worker's: the network (a new VPC with
+ * NAT gateways or VPC endpoints, or yours), the server task, the load balancer and the database.
+ */
+import { FARGATE_SIZES } from '../core/constants';
+import { Param } from '../core/ids';
+import type { ResolvedWorkerStackOptions } from './options';
+import { PINNED_IMAGE_PATTERN } from './patterns';
+import type { Group } from './types';
+
+/** A pinned Prefect 3 server image, the same Prefect version as the default worker image. */
+export const DEFAULT_SERVER_IMAGE = 'prefecthq/prefect:3.6.28-python3.12';
+/** Graviton and burstable classes first: a Prefect server's database is small and mostly idle. */
+export const DB_INSTANCE_CLASSES = ['db.t4g.micro', 'db.t4g.small', 'db.t4g.medium', 'db.t4g.large', 'db.m7g.large', 'db.m7g.xlarge', 'db.r7g.large'];
+
+export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
+  return [
+    {
+      label: 'Server network',
+      parameters: {
+        [Param.NetworkMode]: {
+          label: 'Network',
+          parameter: {
+            Type: 'String',
+            Description:
+              'For a VPC the stack creates (no VpcId below): nat-gateways, one NAT gateway per zone (highly available); single-nat-gateway, one for both zones (cheaper); vpc-endpoints, no internet, endpoints for the AWS APIs the stack uses (images must then be in ECR).',
+            AllowedValues: ['nat-gateways', 'single-nat-gateway', 'vpc-endpoints'],
+            Default: 'nat-gateways',
+          },
+        },
+        [Param.VpcCidr]: {
+          label: 'New VPC CIDR',
+          parameter: { Type: 'String', Description: 'Address range of a new VPC (/16 to /22).', Default: '10.80.0.0/16', AllowedPattern: '^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-2])$' },
+        },
+        [Param.VpcId]: {
+          label: 'Existing VPC',
+          parameter: { Type: 'String', Description: 'Your VPC, to use it instead of creating one; then also give the subnets below.', Default: '', AllowedPattern: '^(vpc-[0-9a-f]{8,17})?$' },
+        },
+        [Param.PublicSubnetIds]: {
+          label: 'Existing public subnets',
+          parameter: { Type: 'CommaDelimitedList', Description: 'With VpcId and an internet-facing load balancer: two or more public subnets.', Default: '' },
+        },
+        [Param.PrivateSubnetIds]: {
+          label: 'Existing private subnets',
+          parameter: {
+            Type: 'CommaDelimitedList',
+            Description: 'With VpcId: two or more private subnets in different zones, with a NAT gateway or VPC endpoints.',
+            Default: '',
+          },
+        },
+      },
+    },
+    {
+      label: 'Prefect server',
+      parameters: {
+        [Param.ServerImage]: {
+          label: 'Server image',
+          parameter: { Type: 'String', Description: 'Prefect 3 image with a pinned version tag or digest.', Default: DEFAULT_SERVER_IMAGE, AllowedPattern: PINNED_IMAGE_PATTERN },
+        },
+        [Param.ServerSize]: {
+          label: 'Server size (CPU units/MiB)',
+          parameter: { Type: 'String', Description: 'Fargate CPU and memory of the server task.', Default: '1024/2048', AllowedValues: [...FARGATE_SIZES] },
+        },
+        [Param.LoadBalancerScheme]: {
+          label: 'Load balancer',
+          parameter: {
+            Type: 'String',
+            Description: 'internal: reachable only inside the VPC (and peered networks). internet-facing: from the internet, limited to the allowed CIDR.',
+            AllowedValues: ['internal', 'internet-facing'],
+            Default: 'internal',
+          },
+        },
+        [Param.AllowedCidr]: {
+          label: 'Allowed CIDR',
+          parameter: { Type: 'String', Description: 'Who may reach the UI and API (the stack itself always may).', Default: '10.0.0.0/8', AllowedPattern: '^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$' },
+        },
+        [Param.CertificateArn]: {
+          label: 'ACM certificate ARN',
+          parameter: {
+            Type: 'String',
+            Description: 'Optional: serve HTTPS with this certificate and redirect HTTP to HTTPS. Needs ServerDomainName.',
+            Default: '',
+            AllowedPattern: '^(arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+)?$',
+          },
+        },
+        [Param.ServerDomainName]: {
+          label: 'Server domain name',
+          parameter: {
+            Type: 'String',
+            Description: 'With a certificate: the name it covers, which you point at the load balancer (output LoadBalancerDnsName).',
+            Default: '',
+            AllowedPattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)?$',
+          },
+        },
+      },
+    },
+    {
+      label: 'Database',
+      parameters: {
+        [Param.DbInstanceClass]: {
+          label: 'Instance class',
+          parameter: { Type: 'String', Description: 'RDS PostgreSQL instance class.', Default: 'db.t4g.micro', AllowedValues: DB_INSTANCE_CLASSES },
+        },
+        [Param.DbAllocatedStorage]: {
+          label: 'Storage (GiB)',
+          parameter: { Type: 'Number', Description: 'Encrypted gp3 storage.', Default: 20, MinValue: 20, MaxValue: 16384 },
+        },
+        [Param.DbBackupRetentionDays]: {
+          label: 'Backup retention (days)',
+          parameter: { Type: 'Number', Description: 'Automated backups kept this many days.', Default: 7, MinValue: 1, MaxValue: 35 },
+        },
+        [Param.DbMultiAz]: {
+          label: 'Multi-AZ',
+          parameter: { Type: 'String', Description: 'A standby in a second zone (doubles the database cost).', AllowedValues: ['true', 'false'], Default: 'false' },
+        },
+      },
+    },
+  ];
+}

@@ -1,0 +1,198 @@
+/**
+ * The worker stack's own parameter groups (worker, scaler, registrar, flow runs), with labels
+ * and help text. Option values (resolved at synth time) become the defaults.
+ */
+import { FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
+import { Param } from '../core/ids';
+import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from './options';
+import { PINNED_IMAGE_PATTERN } from './patterns';
+import type { Group } from './types';
+
+export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
+  return [
+    {
+      label: 'Worker',
+      parameters: {
+        [Param.WorkerImage]: {
+          label: 'Worker image',
+          parameter: {
+            Type: 'String',
+            Description: 'prefect-aws image with a pinned version tag or digest (not "latest").',
+            Default: o.workerImage,
+            AllowedPattern: PINNED_IMAGE_PATTERN,
+            ConstraintDescription: 'must be pinned to a version tag or a sha256 digest, not "latest" or untagged',
+          },
+        },
+        [Param.WorkerSize]: {
+          label: 'Worker size (CPU units/MiB)',
+          parameter: {
+            Type: 'String',
+            Description: 'Fargate CPU units and memory of one worker task; only valid Fargate pairs are offered.',
+            Default: o.workerSize,
+            AllowedValues: [...FARGATE_SIZES],
+          },
+        },
+        [Param.UseFargateSpot]: {
+          label: 'Fargate Spot',
+          parameter: {
+            Type: 'String',
+            Description: 'Run workers on Fargate Spot (about 70% cheaper; a reclaimed worker is replaced).',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
+        [Param.LogRetentionDays]: {
+          label: 'Log retention (days)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Retention of the worker and flow-run log groups.',
+            Default: o.logRetentionDays,
+            AllowedValues: [...LOG_RETENTION_DAYS],
+          },
+        },
+        [Param.MinWorkers]: {
+          label: 'Minimum workers',
+          parameter: {
+            Type: 'Number',
+            Description: 'Workers kept running when nothing is due. 0 scales to zero.',
+            Default: o.scaling.minWorkers,
+            MinValue: 0,
+            MaxValue: 100,
+          },
+        },
+        [Param.MaxWorkers]: {
+          label: 'Maximum workers',
+          parameter: { Type: 'Number', Description: 'Upper bound of workers.', Default: o.scaling.maxWorkers, MinValue: 1, MaxValue: 100 },
+        },
+        [Param.RunsPerWorker]: {
+          label: 'Runs per worker',
+          parameter: {
+            Type: 'Number',
+            Description: 'Flow runs one worker submits at once (prefect worker start --limit).',
+            Default: o.scaling.runsPerWorker,
+            MinValue: 1,
+            MaxValue: 100,
+          },
+        },
+        [Param.LookaheadSeconds]: {
+          label: 'Look-ahead (seconds)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Scheduled runs due within this window wake a worker ahead of time.',
+            Default: o.scaling.lookaheadSeconds,
+            MinValue: 0,
+            MaxValue: 86400,
+          },
+        },
+        [Param.IdleGraceSeconds]: {
+          label: 'Idle grace (seconds)',
+          parameter: {
+            Type: 'Number',
+            Description: 'Time after the last run ended before workers scale in.',
+            Default: o.scaling.idleGraceSeconds,
+            MinValue: 0,
+            MaxValue: 86400,
+          },
+        },
+      },
+    },
+    {
+      label: 'Scaler',
+      parameters: {
+        [Param.EnableWebhook]: {
+          label: 'Webhook',
+          parameter: {
+            Type: 'String',
+            Description:
+              'true adds an HTTPS webhook (Lambda function URL) that a Prefect Automation calls on "flow run scheduled/pending" to start a worker within seconds; its token is a generated secret.',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
+        [Param.AlarmEmail]: {
+          label: 'Alarm e-mail',
+          parameter: {
+            Type: 'String',
+            Description: 'Optional e-mail subscribed to the alarm topic (scaler errors, Prefect unreachable, dead letters).',
+            Default: '',
+            AllowedPattern: '^([^@\\s]+@[^@\\s]+\\.[^@\\s]+)?$',
+            ConstraintDescription: 'must be empty or an e-mail address',
+          },
+        },
+      },
+    },
+    {
+      label: 'Registrar (deployments from ECR pushes)',
+      parameters: {
+        [Param.WatchedRepositories]: {
+          label: 'Watched ECR repositories',
+          parameter: {
+            Type: 'CommaDelimitedList',
+            Description: `ECR repositories whose pushes register deployments (up to ${MAX_WATCHED_REPOSITORIES}). Empty turns the registrar off unless the stack creates a repository.`,
+            Default: o.manifest?.repositories.join(',') ?? '',
+          },
+        },
+        [Param.ManifestParameterName]: {
+          label: 'Manifest SSM parameter',
+          parameter: {
+            Type: 'String',
+            Description: o.manifest
+              ? 'Optional: an SSM parameter (name starting with /) holding your prefect.yaml with ecr_triggers, used instead of the one stored in this stack.'
+              : 'Name (starting with /) of the SSM parameter holding your prefect.yaml with ecr_triggers. The registrar re-reads it within a minute of an edit.',
+            Default: '',
+            AllowedPattern: '^(/[A-Za-z0-9_.\\-/]+)?$',
+            ConstraintDescription: 'must be empty or an SSM parameter name starting with /',
+          },
+        },
+        [Param.EcrRepositoryName]: {
+          label: 'Create ECR repository',
+          parameter: {
+            Type: 'String',
+            Description: 'Optional: the stack creates this ECR repository (scan on push, lifecycle policy) and watches it.',
+            Default: '',
+            AllowedPattern: '^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)?$',
+            ConstraintDescription: 'must be empty or an ECR repository name (lowercase, digits, ".", "_", "-", "/")',
+          },
+        },
+        [Param.EcrImageTagMutability]: {
+          label: 'Tag immutability',
+          parameter: {
+            Type: 'String',
+            Description: 'IMMUTABLE forbids re-pushing a tag (then trigger on version tags only); MUTABLE allows moving tags such as "main".',
+            AllowedValues: ['MUTABLE', 'IMMUTABLE'],
+            Default: 'MUTABLE',
+          },
+        },
+        [Param.EcrKeepImages]: {
+          label: 'Images kept',
+          parameter: { Type: 'Number', Description: 'The lifecycle policy keeps this many most recent images.', Default: 30, MinValue: 1, MaxValue: 1000 },
+        },
+      },
+    },
+    {
+      label: 'Flow runs',
+      parameters: {
+        [Param.RemoveWorkPoolOnDelete]: {
+          label: 'Remove work pool on delete',
+          parameter: {
+            Type: 'String',
+            Description:
+              'true deletes the Prefect work pool (and with it its deployments) when the stack is deleted. false leaves it in Prefect.',
+            AllowedValues: ['true', 'false'],
+            Default: 'false',
+          },
+        },
+        [Param.FlowRunManagedPolicyArns]: {
+          label: 'Flow-run managed policies',
+          parameter: {
+            Type: 'CommaDelimitedList',
+            Description: 'Comma-separated ARNs of managed policies for the flow-run task role (what your flows may access). Empty grants nothing.',
+            Default: '',
+            AllowedPattern: '^(arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+)?$',
+            ConstraintDescription: 'each entry must be an IAM managed policy ARN',
+          },
+        },
+      },
+    },
+  ];
+}

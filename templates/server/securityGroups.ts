@@ -1,0 +1,40 @@
+/**
+ * Who may talk to whom in the self-hosted stack: people and the stack's workers, flow runs and
+ * Lambdas reach the load balancer; only the load balancer reaches the server; only the server
+ * reaches the database.
+ */
+import { EC2 } from 'cloudform';
+import { ref, sub, type Intrinsic } from '../core/cfn';
+import { Param, Res } from '../core/ids';
+import type { TemplateFragment } from '../core/template';
+import { DATABASE_PORT, SERVER_PORT } from './constants';
+import { vpcIdValue } from './vpc';
+
+export function buildServerSecurityGroups(): TemplateFragment {
+  const group = (what: string, egress: { IpProtocol: string; CidrIp: string; Description: string }[]) =>
+    new EC2.SecurityGroup({ GroupDescription: sub(`${what} of \${AWS::StackName}`), VpcId: vpcIdValue(), SecurityGroupEgress: egress });
+  const fromGroup = (GroupId: Intrinsic, port: number, source: string, Description: string) =>
+    new EC2.SecurityGroupIngress({ GroupId, IpProtocol: 'tcp', FromPort: port, ToPort: port, SourceSecurityGroupId: ref(source), Description });
+  const loadBalancerPorts = [80, 443];
+  return {
+    Resources: {
+      [Res.LoadBalancerSecurityGroup]: new EC2.SecurityGroup({
+        GroupDescription: sub('Prefect load balancer of ${AWS::StackName}: HTTP(S) from the allowed CIDR and the stack'),
+        VpcId: vpcIdValue(),
+        SecurityGroupIngress: loadBalancerPorts.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(Param.AllowedCidr), Description: 'people and clients' })),
+        SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: SERVER_PORT, ToPort: SERVER_PORT, CidrIp: '0.0.0.0/0', Description: 'to the server tasks (their group admits only this one)' }],
+      }),
+      ...Object.fromEntries(
+        [Res.WorkerSecurityGroup, Res.FlowRunSecurityGroup, Res.LambdaSecurityGroup].flatMap((source) =>
+          loadBalancerPorts.map((port) => [`LoadBalancerIngress${port}From${source}`, fromGroup(ref(Res.LoadBalancerSecurityGroup), port, source, `API calls from ${source}`)]),
+        ),
+      ),
+      [Res.ServerSecurityGroup]: group('Prefect server', [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'database, AWS APIs, image registry' }]),
+      [Res.ServerIngressFromLoadBalancer]: fromGroup(ref(Res.ServerSecurityGroup), SERVER_PORT, Res.LoadBalancerSecurityGroup, 'only the load balancer reaches the server'),
+      // No egress at all: a database answers, it does not call out.
+      [Res.DatabaseSecurityGroup]: group('Prefect database', [{ IpProtocol: '-1', CidrIp: '127.0.0.1/32', Description: 'no outbound traffic' }]),
+      [Res.DatabaseIngressFromServer]: fromGroup(ref(Res.DatabaseSecurityGroup), DATABASE_PORT, Res.ServerSecurityGroup, 'only the Prefect server reaches PostgreSQL'),
+      [Res.LambdaSecurityGroup]: group('stack Lambdas', [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'Prefect API, AWS APIs' }]),
+    },
+  };
+}

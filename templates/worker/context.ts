@@ -1,0 +1,56 @@
+/**
+ * What the worker builders need from the stack around them: how to reach Prefect, and which
+ * network to run in. The worker stack takes both from parameters; the self-hosted server stack
+ * from the server, secret and VPC it creates. One set of builders serves both.
+ */
+import { iff, noValue, ref, type Intrinsic } from '../core/cfn';
+import { Cond, Param } from '../core/ids';
+import { prefectSecretArn } from './secrets';
+
+type Text = string | Intrinsic;
+
+export interface PrefectConnection {
+  readonly apiUrl: Text;
+  /** api-key | auth-string | none, as the Lambdas read it. */
+  readonly authMode: Text;
+  /** The credential's secret ARN (meaningful only when there is a credential). */
+  readonly secretArn: Text;
+  /** PREFECT_API_KEY or PREFECT_API_AUTH_STRING. */
+  readonly credentialVariable: Text;
+  /** The condition under which a credential exists; undefined when there always is one. */
+  readonly authCondition?: string;
+}
+
+export interface WorkerNetwork {
+  readonly vpcId: Text;
+  readonly subnetIds: string[] | Intrinsic;
+  readonly assignPublicIp: Text;
+}
+
+export interface WorkerContext {
+  readonly connection: PrefectConnection;
+  readonly network: WorkerNetwork;
+  /** Where the Lambdas run when they must reach a Prefect API inside the VPC. @default outside any VPC */
+  readonly lambdaVpc?: { readonly subnetIds: string[] | Intrinsic; readonly securityGroupIds: (string | Intrinsic)[] };
+}
+
+/** `value` where the stack has a credential, nothing where it has none. */
+export const whenAuthenticated = <T>(c: PrefectConnection, value: T): T | Intrinsic =>
+  c.authCondition ? iff(c.authCondition, value, noValue()) : value;
+
+/** The secret ARN, or "" without a credential (for environment variables). */
+export const secretArnOrEmpty = (c: PrefectConnection): Text => (c.authCondition ? iff(c.authCondition, c.secretArn, '') : c.secretArn);
+
+/** The worker stack: everything from its parameters. */
+export function parameterContext(): WorkerContext {
+  return {
+    connection: {
+      apiUrl: ref(Param.PrefectApiUrl),
+      authMode: ref(Param.PrefectAuthMode),
+      secretArn: prefectSecretArn(),
+      credentialVariable: iff(Cond.UseApiKey, 'PREFECT_API_KEY', 'PREFECT_API_AUTH_STRING'),
+      authCondition: Cond.HasAuth,
+    },
+    network: { vpcId: ref(Param.VpcId), subnetIds: ref(Param.SubnetIds), assignPublicIp: ref(Param.AssignPublicIp) },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The ECS cluster (unless the user names one) and the Prefect worker: its task definition and
+ * its service. The service has no DesiredCount: CloudFormation then starts it with one task on
+ * create and keeps the current count on every update, because the scaler owns the count.
+ */
+import { ECS } from 'cloudform';
+import { getAtt, iff, noValue, ref, select, split, sub, type Intrinsic, type Value } from '../core/cfn';
+import type { TemplateFragment } from '../core/template';
+import { WORKER_CONTAINER_NAME, WORKER_HEALTH_PORT } from '../core/constants';
+import { Cond, Param, Res, attr } from '../core/ids';
+import { whenAuthenticated, type WorkerContext } from './context';
+
+/** Name of the cluster the stack runs in, created or existing. */
+export const clusterNameValue = (): Intrinsic => iff(Cond.CreateCluster, ref(Res.Cluster), ref(Param.ExistingClusterName));
+
+/** ARN of that cluster. */
+export const clusterArnValue = (): Intrinsic =>
+  iff(
+    Cond.CreateCluster,
+    getAtt(Res.Cluster, 'Arn'),
+    sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ExistingClusterName}'),
+  );
+
+/**
+ * The worker's command. Queue names arrive comma-separated in one variable and become repeated
+ * `--work-queue` flags; values stay in environment variables so nothing is re-parsed by a shell.
+ */
+export const WORKER_START_SCRIPT = [
+  'set -euf',
+  'set -- prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_RUNS_PER_WORKER"',
+  'IFS=,',
+  'for queue in ${PREFECT_ECS_STACK_WORK_QUEUES:-}; do set -- "$@" --work-queue "$queue"; done',
+  'unset IFS',
+  'exec "$@"',
+].join('\n');
+
+const HEALTH_CHECK = `python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${WORKER_HEALTH_PORT}/health', timeout=5)"`;
+
+/** The worker writes only below /tmp (PREFECT_HOME too), so its root filesystem is read-only. */
+const SCRATCH_VOLUME = 'scratch';
+
+function workerEnvironment(ctx: WorkerContext) {
+  const env: Record<string, Value<string>> = {
+    PREFECT_API_URL: ctx.connection.apiUrl,
+    PREFECT_ECS_STACK_WORK_POOL: ref(Param.WorkPoolName),
+    PREFECT_ECS_STACK_WORK_QUEUES: ref(Param.WorkQueues),
+    PREFECT_ECS_STACK_RUNS_PER_WORKER: ref(Param.RunsPerWorker),
+    PREFECT_WORKER_WEBSERVER_HOST: '127.0.0.1',
+    PREFECT_WORKER_WEBSERVER_PORT: String(WORKER_HEALTH_PORT),
+    PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_ENABLED: 'true',
+    PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_NAME: attr(Res.ObserverQueue, 'QueueName'),
+    PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_REGION: ref('AWS::Region'),
+    AWS_DEFAULT_REGION: ref('AWS::Region'),
+    HOME: '/tmp',
+    PREFECT_HOME: '/tmp/prefect',
+  };
+  return Object.entries(env).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** Container memory repeats the task's: the same hard limit, and tools that ignore task-level Fargate fields still see one. */
+function workerContainer(ctx: WorkerContext, memory: Intrinsic) {
+  return {
+    Name: WORKER_CONTAINER_NAME,
+    Image: ref(Param.WorkerImage),
+    Essential: true,
+    EntryPoint: ['/bin/sh', '-c'],
+    Command: [WORKER_START_SCRIPT],
+    Environment: workerEnvironment(ctx),
+    // ECS resolves the secret at task start; the value never appears in the task definition.
+    Secrets: whenAuthenticated(ctx.connection, [{ Name: ctx.connection.credentialVariable, ValueFrom: ctx.connection.secretArn }]),
+    Memory: memory,
+    ReadonlyRootFilesystem: true,
+    MountPoints: [{ SourceVolume: SCRATCH_VOLUME, ContainerPath: '/tmp', ReadOnly: false }],
+    HealthCheck: { Command: ['CMD-SHELL', HEALTH_CHECK], Interval: 30, Timeout: 10, Retries: 3, StartPeriod: 60 },
+    LogConfiguration: {
+      LogDriver: 'awslogs',
+      Options: {
+        'awslogs-group': ref(Res.WorkerLogGroup),
+        'awslogs-region': ref('AWS::Region'),
+        'awslogs-stream-prefix': 'worker',
+      },
+    },
+  };
+}
+
+export function buildCluster(): TemplateFragment {
+  return {
+    Resources: {
+      [Res.Cluster]: new ECS.Cluster({
+        CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      }).condition(Cond.CreateCluster),
+    },
+  };
+}
+
+/** CPU units and MiB of a "cpu/memory" size parameter (one parameter offers only valid Fargate pairs). */
+export const fargateSize = (param: string) => ({ cpu: select(0, split('/', ref(param))), memory: select(1, split('/', ref(param))) });
+
+export function buildWorker(ctx: WorkerContext): TemplateFragment {
+  const { cpu, memory } = fargateSize(Param.WorkerSize);
+  const scalingTag = (Key: string, param: string) => ({ Key: `prefect-ecs-stack:${Key}`, Value: ref(param) });
+  return {
+    Resources: {
+      [Res.WorkerTaskDefinition]: new ECS.TaskDefinition({
+        RequiresCompatibilities: ['FARGATE'],
+        NetworkMode: 'awsvpc',
+        Cpu: cpu,
+        RuntimePlatform: { OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' },
+        ExecutionRoleArn: attr(Res.WorkerExecutionRole, 'Arn'),
+        TaskRoleArn: attr(Res.WorkerTaskRole, 'Arn'),
+        Volumes: [{ Name: SCRATCH_VOLUME }],
+        ContainerDefinitions: [workerContainer(ctx, memory)],
+      }),
+      // After the work pool: a worker that starts first would create the pool with Prefect's defaults.
+      [Res.WorkerService]: new ECS.Service({
+        Cluster: clusterNameValue(),
+        TaskDefinition: ref(Res.WorkerTaskDefinition),
+        LaunchType: iff(Cond.UseFargateSpot, noValue(), 'FARGATE'),
+        CapacityProviderStrategy: iff(Cond.UseFargateSpot, [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }], noValue()),
+        PlatformVersion: 'LATEST',
+        DeploymentConfiguration: {
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          MaximumPercent: 200,
+          MinimumHealthyPercent: 100,
+        },
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            AssignPublicIp: ctx.network.assignPublicIp,
+            SecurityGroups: [ref(Res.WorkerSecurityGroup)],
+            Subnets: ctx.network.subnetIds,
+          },
+        },
+        EnableECSManagedTags: true,
+        PropagateTags: 'SERVICE',
+        // The scaling settings travel with the service so the scaler and a person see them.
+        Tags: [
+          scalingTag('min-workers', Param.MinWorkers),
+          scalingTag('max-workers', Param.MaxWorkers),
+          scalingTag('runs-per-worker', Param.RunsPerWorker),
+          scalingTag('lookahead-seconds', Param.LookaheadSeconds),
+          scalingTag('idle-grace-seconds', Param.IdleGraceSeconds),
+        ],
+      }).dependsOn(Res.WorkPool),
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Alarms (scaler errors, Prefect unreachable, dead letters) on an encrypted SNS topic with an
+ * optional e-mail subscription, and a dashboard that shows demand against workers.
+ */
+import { CloudWatch, SNS } from 'cloudform';
+import { ref, sub } from '../core/cfn';
+import type { TemplateFragment } from '../core/template';
+import { METRICS_NAMESPACE } from '../functions/scaler';
+import { Cond, Param, Res, attr } from '../core/ids';
+
+/** What every alarm of the stacks shares: both states go to the alarm topic, missing data is fine. */
+export const ALARM_BASE = {
+  ActionsEnabled: true,
+  AlarmActions: [ref(Res.AlarmTopic)],
+  OKActions: [ref(Res.AlarmTopic)],
+  TreatMissingData: 'notBreaching',
+  Period: 60,
+};
+
+const SCALER_ALARM = { ...ALARM_BASE, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum' };
+
+export function buildMonitoring(): TemplateFragment {
+  const scalerDimensions = [
+    { Name: 'StackName', Value: ref('AWS::StackName') },
+    { Name: 'WorkPool', Value: ref(Param.WorkPoolName) },
+  ];
+  return {
+    Resources: {
+      [Res.AlarmTopic]: new SNS.Topic({ KmsMasterKeyId: 'alias/aws/sns' }),
+      [Res.AlarmEmailSubscription]: new SNS.Subscription({
+        TopicArn: ref(Res.AlarmTopic),
+        Protocol: 'email',
+        Endpoint: ref(Param.AlarmEmail),
+      }).condition(Cond.HasAlarmEmail),
+      [Res.ScalerErrorsAlarm]: new CloudWatch.Alarm({
+        ...SCALER_ALARM,
+        AlarmDescription: sub('The scaler of ${AWS::StackName} failed in 3 of the last 5 minutes: see its log group'),
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(Res.ScalerFunction) }],
+        Threshold: 1,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+      }),
+      [Res.PrefectUnreachableAlarm]: new CloudWatch.Alarm({
+        ...SCALER_ALARM,
+        AlarmDescription: sub('The scaler of ${AWS::StackName} could not read demand from Prefect for 5 minutes: check the API URL, the credential secret and the network'),
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'DemandUnreadable',
+        Dimensions: scalerDimensions,
+        Threshold: 1,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+      }),
+      [Res.LambdaDeadLetterAlarm]: new CloudWatch.Alarm({
+        ...SCALER_ALARM,
+        Statistic: 'Maximum',
+        AlarmDescription: sub('Events or invocations of ${AWS::StackName} landed in the dead-letter queue'),
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: attr(Res.LambdaDeadLetterQueue, 'QueueName') }],
+        Threshold: 1,
+        EvaluationPeriods: 1,
+      }),
+      [Res.ScalingDashboard]: new CloudWatch.Dashboard({ DashboardBody: sub(JSON.stringify(dashboardBody())) }),
+    },
+  };
+}
+
+/** CloudWatch dashboard JSON; `${...}` are filled by Fn::Sub. */
+function dashboardBody() {
+  const scaler = (metric: string, label: string) => [METRICS_NAMESPACE, metric, 'StackName', '${AWS::StackName}', 'WorkPool', '${WorkPoolName}', { label }];
+  return {
+    widgets: [
+      {
+        type: 'metric',
+        x: 0,
+        y: 0,
+        width: 24,
+        height: 8,
+        properties: {
+          title: 'Demand against workers (work pool ${WorkPoolName})',
+          region: '${AWS::Region}',
+          view: 'timeSeries',
+          stat: 'Maximum',
+          period: 60,
+          metrics: [
+            scaler('DueRuns', 'runs due within the look-ahead'),
+            scaler('PendingRuns', 'pending runs'),
+            scaler('RunningRuns', 'running runs'),
+            scaler('DesiredWorkers', 'desired workers'),
+            scaler('RunningWorkers', 'running workers'),
+          ],
+        },
+      },
+      {
+        type: 'metric',
+        x: 0,
+        y: 8,
+        width: 12,
+        height: 6,
+        properties: {
+          title: 'Scale actions and unreadable demand',
+          region: '${AWS::Region}',
+          stat: 'Sum',
+          period: 300,
+          metrics: [scaler('ScaleActions', 'scale actions'), scaler('DemandUnreadable', 'evaluations without demand')],
+        },
+      },
+      {
+        type: 'metric',
+        x: 12,
+        y: 8,
+        width: 12,
+        height: 6,
+        properties: {
+          title: 'Scaler function',
+          region: '${AWS::Region}',
+          period: 300,
+          metrics: [
+            ['AWS/Lambda', 'Errors', 'FunctionName', '${ScalerFunction}', { stat: 'Sum' }],
+            ['AWS/Lambda', 'Duration', 'FunctionName', '${ScalerFunction}', { stat: 'p95' }],
+            ['AWS/Lambda', 'Throttles', 'FunctionName', '${ScalerFunction}', { stat: 'Sum' }],
+          ],
+        },
+      },
+    ],
+  };
+}
