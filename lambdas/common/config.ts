@@ -1,4 +1,5 @@
 /** Reads a Lambda's settings from environment variables, with errors that name the variable. */
+import { PrefectEnv } from './env';
 import { ConfigError } from './errors';
 import { AUTH_MODES, type AuthMode } from './prefect/auth';
 
@@ -41,8 +42,8 @@ export const commaList = (env: Env, name: string): string[] =>
 
 /** The stack's Prefect API and credential, as every Lambda of the stack receives them. */
 export function readPrefectConnection(env: Env): { apiUrl: string; authMode: AuthMode; secretArn?: string } {
-  const authMode = requireOneOf(env, 'PREFECT_AUTH_MODE', AUTH_MODES);
-  const secretArn = optionalString(env, 'PREFECT_SECRET_ARN');
-  if (authMode !== 'none' && !secretArn) throw new ConfigError('PREFECT_SECRET_ARN', `is not set but PREFECT_AUTH_MODE is ${authMode}`);
-  return { apiUrl: requireString(env, 'PREFECT_API_URL'), authMode, secretArn };
+  const authMode = requireOneOf(env, PrefectEnv.AuthMode, AUTH_MODES);
+  const secretArn = optionalString(env, PrefectEnv.SecretArn);
+  if (authMode !== 'none' && !secretArn) throw new ConfigError(PrefectEnv.SecretArn, `is not set but ${PrefectEnv.AuthMode} is ${authMode}`);
+  return { apiUrl: requireString(env, PrefectEnv.ApiUrl), authMode, secretArn };
 }

@@ -7,6 +7,7 @@ import { readPrefectConnection, requireString } from '../common/config';
 import { createLogger } from '../common/log';
 import { createPrefectClient } from '../common/prefect/client';
 import { CachedSecretReader } from '../common/aws/secrets';
+import { RegistrarEnv } from './env';
 import { createRegistrarHandler } from './handler';
 import { CachedManifest } from './manifestSource';
 
@@ -15,7 +16,7 @@ const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFI
 export const handler = createRegistrarHandler({
   prefect: createPrefectClient(readPrefectConnection(process.env), { secrets, http: { timeoutMs: 10_000, deadlineMs: 30_000 } }),
   ecr: new ECRClient(AWS_CLIENT_CONFIG),
-  manifest: new CachedManifest(new SSMClient(AWS_CLIENT_CONFIG), requireString(process.env, 'MANIFEST_PARAMETER')),
+  manifest: new CachedManifest(new SSMClient(AWS_CLIENT_CONFIG), requireString(process.env, RegistrarEnv.ManifestParameter)),
   log: createLogger('registrar'),
-  defaultWorkPool: requireString(process.env, 'WORK_POOL'),
+  defaultWorkPool: requireString(process.env, RegistrarEnv.WorkPool),
 });

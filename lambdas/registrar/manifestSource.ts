@@ -1,6 +1,7 @@
 /** Reads the manifest from its SSM parameter, cached briefly: editing it needs no redeploy. */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../common/errors';
+import { RegistrarEnv } from './env';
 import { parseManifest, type Manifest } from './manifest';
 
 export class CachedManifest {
@@ -21,7 +22,7 @@ export class CachedManifest {
     try {
       text = (await this.ssm.send(new GetParameterCommand({ Name: this.parameterName }))).Parameter?.Value;
     } catch (error) {
-      if ((error as Error).name === 'ParameterNotFound') throw new ConfigError('MANIFEST_PARAMETER', `names ${this.parameterName}, which does not exist`);
+      if ((error as Error).name === 'ParameterNotFound') throw new ConfigError(RegistrarEnv.ManifestParameter, `names ${this.parameterName}, which does not exist`);
       throw error;
     }
     const manifest = parseManifest(text ?? '', `ssm:${this.parameterName}`);

@@ -2,6 +2,7 @@
 import { commaList, optionalString, readPrefectConnection, requireInteger, requireString, type Env } from '../common/config';
 import { ConfigError } from '../common/errors';
 import type { PrefectConnection } from '../common/prefect/client';
+import { SCALER_METRICS_NAMESPACE, ScalerEnv } from './env';
 import type { ScalingSettings } from './policy';
 
 export interface ScalerConfig {
@@ -13,7 +14,7 @@ export interface ScalerConfig {
   readonly settings: ScalingSettings;
   /** Secret holding the webhook token; undefined when the webhook is off. */
   readonly webhookTokenSecretArn?: string;
-  /** @default "PrefectEcsStack" */
+  /** @default SCALER_METRICS_NAMESPACE */
   readonly metricsNamespace: string;
   /** Metric dimension that keeps two stacks with the same pool name apart. @default "local" */
   readonly stackName: string;
@@ -22,24 +23,24 @@ export interface ScalerConfig {
 export function readScalerConfig(env: Env): ScalerConfig {
   const prefect = readPrefectConnection(env);
   const settings: ScalingSettings = {
-    minWorkers: requireInteger(env, 'MIN_WORKERS', 0, 100),
-    maxWorkers: requireInteger(env, 'MAX_WORKERS', 1, 100),
-    runsPerWorker: requireInteger(env, 'RUNS_PER_WORKER', 1, 100),
-    lookaheadSeconds: requireInteger(env, 'LOOKAHEAD_SECONDS', 0, 86_400),
-    idleGraceSeconds: requireInteger(env, 'IDLE_GRACE_SECONDS', 0, 86_400),
+    minWorkers: requireInteger(env, ScalerEnv.MinWorkers, 0, 100),
+    maxWorkers: requireInteger(env, ScalerEnv.MaxWorkers, 1, 100),
+    runsPerWorker: requireInteger(env, ScalerEnv.RunsPerWorker, 1, 100),
+    lookaheadSeconds: requireInteger(env, ScalerEnv.LookaheadSeconds, 0, 86_400),
+    idleGraceSeconds: requireInteger(env, ScalerEnv.IdleGraceSeconds, 0, 86_400),
   };
   if (settings.minWorkers > settings.maxWorkers) {
-    throw new ConfigError('MIN_WORKERS', `(${settings.minWorkers}) must not exceed MAX_WORKERS (${settings.maxWorkers})`);
+    throw new ConfigError(ScalerEnv.MinWorkers, `(${settings.minWorkers}) must not exceed ${ScalerEnv.MaxWorkers} (${settings.maxWorkers})`);
   }
   return {
     prefect,
-    workPool: requireString(env, 'WORK_POOL'),
-    workQueues: commaList(env, 'WORK_QUEUES'),
-    cluster: requireString(env, 'ECS_CLUSTER'),
-    service: requireString(env, 'ECS_SERVICE'),
+    workPool: requireString(env, ScalerEnv.WorkPool),
+    workQueues: commaList(env, ScalerEnv.WorkQueues),
+    cluster: requireString(env, ScalerEnv.Cluster),
+    service: requireString(env, ScalerEnv.Service),
     settings,
-    webhookTokenSecretArn: optionalString(env, 'WEBHOOK_TOKEN_SECRET_ARN'),
-    metricsNamespace: optionalString(env, 'METRICS_NAMESPACE') ?? 'PrefectEcsStack',
-    stackName: optionalString(env, 'STACK_NAME') ?? 'local',
+    webhookTokenSecretArn: optionalString(env, ScalerEnv.WebhookTokenSecretArn),
+    metricsNamespace: optionalString(env, ScalerEnv.MetricsNamespace) ?? SCALER_METRICS_NAMESPACE,
+    stackName: optionalString(env, ScalerEnv.StackName) ?? 'local',
   };
 }

@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { RegistrarEnv } from '../../lambdas/registrar/env';
+import { ScalerEnv } from '../../lambdas/scaler/env';
 import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
 import { ROOT } from '../lib/paths';
 
@@ -21,17 +23,17 @@ const IMPORT_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  PREFECT_API_URL: 'http://127.0.0.1:9/api',
-  PREFECT_AUTH_MODE: 'none',
-  WORK_POOL: 'bench',
-  ECS_CLUSTER: 'bench',
-  ECS_SERVICE: 'bench',
-  MIN_WORKERS: '0',
-  MAX_WORKERS: '3',
-  RUNS_PER_WORKER: '4',
-  LOOKAHEAD_SECONDS: '120',
-  IDLE_GRACE_SECONDS: '0',
-  MANIFEST_PARAMETER: '/bench/manifest',
+  [ScalerEnv.ApiUrl]: 'http://127.0.0.1:9/api',
+  [ScalerEnv.AuthMode]: 'none',
+  [ScalerEnv.WorkPool]: 'bench',
+  [ScalerEnv.Cluster]: 'bench',
+  [ScalerEnv.Service]: 'bench',
+  [ScalerEnv.MinWorkers]: '0',
+  [ScalerEnv.MaxWorkers]: '3',
+  [ScalerEnv.RunsPerWorker]: '4',
+  [ScalerEnv.LookaheadSeconds]: '120',
+  [ScalerEnv.IdleGraceSeconds]: '0',
+  [RegistrarEnv.ManifestParameter]: '/bench/manifest',
 };
 
 const REFERENCES: { name: string; source: string; mainFields: string[] }[] = [

@@ -4,6 +4,7 @@
  * invoke it. One module per function (scaler.ts, workPool.ts, registrar.ts) builds on this.
  */
 import { Events, IAM, Lambda } from 'cloudform';
+import { PrefectEnv, type EnvName } from '../../lambdas/common/env';
 import { ref, type CfnValue, type Intrinsic } from '../core/cfn';
 import { LAMBDA_RUNTIME } from '../core/constants';
 import { Res, attr, type ResId } from '../core/ids';
@@ -85,9 +86,15 @@ export function stackFunction(spec: StackFunctionSpec) {
   return resources;
 }
 
+/**
+ * A value for every variable of a function's env contract (lambdas/<fn>/env.ts): a variable the
+ * builder leaves out fails to compile.
+ */
+export type EnvironmentOf<Contract extends Readonly<Record<string, string>>> = { readonly [Name in EnvName<Contract>]: CfnValue };
+
 /** Environment every function of the stack gets to reach Prefect (the secret's ARN, never its value). */
-export const prefectEnvironment = (c: PrefectConnection): Record<string, CfnValue> => ({
-  PREFECT_API_URL: c.apiUrl,
-  PREFECT_AUTH_MODE: c.authMode,
-  PREFECT_SECRET_ARN: secretArnOrEmpty(c),
+export const prefectEnvironment = (c: PrefectConnection): EnvironmentOf<typeof PrefectEnv> => ({
+  [PrefectEnv.ApiUrl]: c.apiUrl,
+  [PrefectEnv.AuthMode]: c.authMode,
+  [PrefectEnv.SecretArn]: secretArnOrEmpty(c),
 });

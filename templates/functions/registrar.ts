@@ -4,11 +4,12 @@
  * prefect.yaml, or named at deploy time); its role reads only the watched repositories.
  */
 import { SSM } from 'cloudform';
+import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { equals, iff, join, noValue, not, ref, select, split, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
 import { allow, readPrefectSecret } from '../worker/iam';
-import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './lambda';
+import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type EnvironmentOf } from './lambda';
 import { Cond, Param, Res, attr } from '../core/ids';
 import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from '../parameters/options';
 
@@ -41,6 +42,11 @@ function manifestParameter(o: ResolvedWorkerStackOptions): { name: Intrinsic; ar
 
 export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext): TemplateFragment {
   const manifest = manifestParameter(o);
+  const environment: EnvironmentOf<typeof RegistrarEnv> = {
+    ...prefectEnvironment(ctx.connection),
+    [RegistrarEnv.ManifestParameter]: manifest.name,
+    [RegistrarEnv.WorkPool]: ref(Param.WorkPoolName),
+  };
   return {
     Conditions: o.manifest ? { [Cond.HasManifestParameter]: not(equals(ref(Param.ManifestParameterName), '')) } : {},
     Resources: {
@@ -68,7 +74,7 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
           allow('ReadManifest', ['ssm:GetParameter'], manifest.arn),
           readPrefectSecret(ctx.connection),
         ],
-        environment: { ...prefectEnvironment(ctx.connection), MANIFEST_PARAMETER: manifest.name, WORK_POOL: ref(Param.WorkPoolName) },
+        environment,
         timeoutSeconds: 120,
         // Prefect or AWS failures are retried, then the event lands in the dead-letter queue.
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },

@@ -5,15 +5,14 @@
  * dead-letter queue.
  */
 import { Lambda, SecretsManager } from 'cloudform';
-import { iff, noValue, ref, sub, type CfnValue } from '../core/cfn';
+import { SCALER_METRICS_NAMESPACE, ScalerEnv } from '../../lambdas/scaler/env';
+import { iff, noValue, ref, sub } from '../core/cfn';
 import { Cond, Param, Res, attr } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
 import { clusterArnValue, clusterNameValue } from '../worker/ecs';
 import { allow, readPrefectSecret } from '../worker/iam';
-import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction } from './lambda';
-
-export const METRICS_NAMESPACE = 'PrefectEcsStack';
+import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type EnvironmentOf } from './lambda';
 
 export const workerServiceArn = () =>
   sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${ClusterName}/${ServiceName}', {
@@ -21,21 +20,21 @@ export const workerServiceArn = () =>
     ServiceName: attr(Res.WorkerService, 'Name'),
   });
 
-function scalerEnvironment(ctx: WorkerContext): Record<string, CfnValue> {
+function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> {
   return {
     ...prefectEnvironment(ctx.connection),
-    WORK_POOL: ref(Param.WorkPoolName),
-    WORK_QUEUES: ref(Param.WorkQueues),
-    ECS_CLUSTER: clusterNameValue(),
-    ECS_SERVICE: attr(Res.WorkerService, 'Name'),
-    MIN_WORKERS: ref(Param.MinWorkers),
-    MAX_WORKERS: ref(Param.MaxWorkers),
-    RUNS_PER_WORKER: ref(Param.RunsPerWorker),
-    LOOKAHEAD_SECONDS: ref(Param.LookaheadSeconds),
-    IDLE_GRACE_SECONDS: ref(Param.IdleGraceSeconds),
-    WEBHOOK_TOKEN_SECRET_ARN: iff(Cond.EnableWebhook, ref(Res.WebhookTokenSecret), ''),
-    METRICS_NAMESPACE,
-    STACK_NAME: ref('AWS::StackName'),
+    [ScalerEnv.WorkPool]: ref(Param.WorkPoolName),
+    [ScalerEnv.WorkQueues]: ref(Param.WorkQueues),
+    [ScalerEnv.Cluster]: clusterNameValue(),
+    [ScalerEnv.Service]: attr(Res.WorkerService, 'Name'),
+    [ScalerEnv.MinWorkers]: ref(Param.MinWorkers),
+    [ScalerEnv.MaxWorkers]: ref(Param.MaxWorkers),
+    [ScalerEnv.RunsPerWorker]: ref(Param.RunsPerWorker),
+    [ScalerEnv.LookaheadSeconds]: ref(Param.LookaheadSeconds),
+    [ScalerEnv.IdleGraceSeconds]: ref(Param.IdleGraceSeconds),
+    [ScalerEnv.WebhookTokenSecretArn]: iff(Cond.EnableWebhook, ref(Res.WebhookTokenSecret), ''),
+    [ScalerEnv.MetricsNamespace]: SCALER_METRICS_NAMESPACE,
+    [ScalerEnv.StackName]: ref('AWS::StackName'),
   };
 }
 

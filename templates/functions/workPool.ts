@@ -2,15 +2,17 @@
  * The work-pool custom resource: a function that makes the Prefect ECS work pool match the
  * stack (network, flow-run roles, logs, launch type, credential secret) and always answers.
  */
+import type { WorkPoolEnv } from '../../lambdas/work-pool/env';
 import { iff, ref, sub } from '../core/cfn';
 import { Cond, Param, Res, attr } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { secretArnOrEmpty, type WorkerContext } from '../worker/context';
 import { clusterNameValue } from '../worker/ecs';
 import { readPrefectSecret } from '../worker/iam';
-import { prefectEnvironment, stackFunction } from './lambda';
+import { prefectEnvironment, stackFunction, type EnvironmentOf } from './lambda';
 
 export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
+  const environment: EnvironmentOf<typeof WorkPoolEnv> = prefectEnvironment(ctx.connection);
   return {
     Resources: {
       ...stackFunction({
@@ -21,7 +23,7 @@ export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
         roleDescription: sub('Lets the work-pool custom resource read the Prefect credential (${AWS::StackName})'),
         description: sub('Keeps the Prefect work pool of ${AWS::StackName} wired to the stack'),
         statements: [readPrefectSecret(ctx.connection)],
-        environment: prefectEnvironment(ctx.connection),
+        environment,
         timeoutSeconds: 120,
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
         vpc: ctx.lambdaVpc,

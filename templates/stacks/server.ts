@@ -15,7 +15,7 @@ import { buildServerOutputs } from '../server/outputs';
 import { buildServerSecurityGroups } from '../server/securityGroups';
 import { buildServerService } from '../server/service';
 import { buildVpc, privateSubnetsValue, vpcIdValue } from '../server/vpc';
-import type { WorkerContext } from '../worker/context';
+import { CREDENTIAL_VARIABLE, type WorkerContext } from '../worker/context';
 import { workerFragments } from './worker';
 
 export function serverContext(): WorkerContext {
@@ -24,7 +24,7 @@ export function serverContext(): WorkerContext {
       apiUrl: serverApiUrl(),
       authMode: 'auth-string',
       secretArn: ref(Res.ServerAuthSecret),
-      credentialVariable: 'PREFECT_API_AUTH_STRING',
+      credentialVariable: CREDENTIAL_VARIABLE['auth-string'],
     },
     network: { vpcId: vpcIdValue(), subnetIds: privateSubnetsValue(), assignPublicIp: 'DISABLED' },
     lambdaVpc: { subnetIds: privateSubnetsValue(), securityGroupIds: [ref(Res.LambdaSecurityGroup)] },

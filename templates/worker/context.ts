@@ -9,6 +9,9 @@ import { prefectSecretArn } from './secrets';
 
 type Text = string | Intrinsic;
 
+/** The variable Prefect reads the credential from, by auth mode. */
+export const CREDENTIAL_VARIABLE = { 'api-key': 'PREFECT_API_KEY', 'auth-string': 'PREFECT_API_AUTH_STRING' } as const;
+
 export interface PrefectConnection {
   readonly apiUrl: Text;
   /** api-key | auth-string | none, as the Lambdas read it. */
@@ -48,7 +51,7 @@ export function parameterContext(): WorkerContext {
       apiUrl: ref(Param.PrefectApiUrl),
       authMode: ref(Param.PrefectAuthMode),
       secretArn: prefectSecretArn(),
-      credentialVariable: iff(Cond.UseApiKey, 'PREFECT_API_KEY', 'PREFECT_API_AUTH_STRING'),
+      credentialVariable: iff(Cond.UseApiKey, CREDENTIAL_VARIABLE['api-key'], CREDENTIAL_VARIABLE['auth-string']),
       authCondition: Cond.HasAuth,
     },
     network: { vpcId: ref(Param.VpcId), subnetIds: ref(Param.SubnetIds), assignPublicIp: ref(Param.AssignPublicIp) },

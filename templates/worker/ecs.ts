@@ -4,6 +4,7 @@
  * create and keeps the current count on every update, because the scaler owns the count.
  */
 import { ECS } from 'cloudform';
+import { PrefectEnv } from '../../lambdas/common/env';
 import { getAtt, iff, noValue, ref, select, split, sub, type Intrinsic, type Value } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { WORKER_CONTAINER_NAME, WORKER_HEALTH_PORT } from '../core/constants';
@@ -41,7 +42,8 @@ const SCRATCH_VOLUME = 'scratch';
 
 function workerEnvironment(ctx: WorkerContext) {
   const env: Record<string, Value<string>> = {
-    PREFECT_API_URL: ctx.connection.apiUrl,
+    // Prefect's own setting, which the Lambdas read under the same name.
+    [PrefectEnv.ApiUrl]: ctx.connection.apiUrl,
     PREFECT_ECS_STACK_WORK_POOL: ref(Param.WorkPoolName),
     PREFECT_ECS_STACK_WORK_QUEUES: ref(Param.WorkQueues),
     PREFECT_ECS_STACK_RUNS_PER_WORKER: ref(Param.RunsPerWorker),

@@ -3,9 +3,9 @@
  * optional e-mail subscription, and a dashboard that shows demand against workers.
  */
 import { CloudWatch, SNS } from 'cloudform';
+import { SCALER_METRICS_NAMESPACE } from '../../lambdas/scaler/env';
 import { ref, sub } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
-import { METRICS_NAMESPACE } from '../functions/scaler';
 import { Cond, Param, Res, attr } from '../core/ids';
 
 /** What every alarm of the stacks shares: both states go to the alarm topic, missing data is fine. */
@@ -45,7 +45,7 @@ export function buildMonitoring(): TemplateFragment {
       [Res.PrefectUnreachableAlarm]: new CloudWatch.Alarm({
         ...SCALER_ALARM,
         AlarmDescription: sub('The scaler of ${AWS::StackName} could not read demand from Prefect for 5 minutes: check the API URL, the credential secret and the network'),
-        Namespace: METRICS_NAMESPACE,
+        Namespace: SCALER_METRICS_NAMESPACE,
         MetricName: 'DemandUnreadable',
         Dimensions: scalerDimensions,
         Threshold: 1,
@@ -69,7 +69,7 @@ export function buildMonitoring(): TemplateFragment {
 
 /** CloudWatch dashboard JSON; `${...}` are filled by Fn::Sub. */
 function dashboardBody() {
-  const scaler = (metric: string, label: string) => [METRICS_NAMESPACE, metric, 'StackName', '${AWS::StackName}', 'WorkPool', '${WorkPoolName}', { label }];
+  const scaler = (metric: string, label: string) => [SCALER_METRICS_NAMESPACE, metric, 'StackName', '${AWS::StackName}', 'WorkPool', '${WorkPoolName}', { label }];
   return {
     widgets: [
       {

@@ -9,6 +9,7 @@ import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { CachedSecretReader } from '../../lambdas/common/aws/secrets';
 import { readScalerConfig } from '../../lambdas/scaler/config';
+import { ScalerEnv } from '../../lambdas/scaler/env';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import taskStopped from '../fixtures/events/scaler/ecs-task-stopped.json';
@@ -40,18 +41,18 @@ async function scalerFor(options: { desired?: number; queues?: string; now?: () 
   const service = `prefect-worker-${++serviceSeq}`;
   await createWorkerService(moto, 'prefect-cluster', service, options.desired ?? 0);
   const config = readScalerConfig({
-    PREFECT_API_URL: prefect.url,
-    PREFECT_AUTH_MODE: 'api-key',
-    PREFECT_SECRET_ARN: secretArn,
-    WORK_POOL: 'ecs-pool',
-    WORK_QUEUES: options.queues ?? '',
-    ECS_CLUSTER: 'prefect-cluster',
-    ECS_SERVICE: service,
-    MIN_WORKERS: '0',
-    MAX_WORKERS: '3',
-    RUNS_PER_WORKER: '4',
-    LOOKAHEAD_SECONDS: '300',
-    IDLE_GRACE_SECONDS: '120',
+    [ScalerEnv.ApiUrl]: prefect.url,
+    [ScalerEnv.AuthMode]: 'api-key',
+    [ScalerEnv.SecretArn]: secretArn,
+    [ScalerEnv.WorkPool]: 'ecs-pool',
+    [ScalerEnv.WorkQueues]: options.queues ?? '',
+    [ScalerEnv.Cluster]: 'prefect-cluster',
+    [ScalerEnv.Service]: service,
+    [ScalerEnv.MinWorkers]: '0',
+    [ScalerEnv.MaxWorkers]: '3',
+    [ScalerEnv.RunsPerWorker]: '4',
+    [ScalerEnv.LookaheadSeconds]: '300',
+    [ScalerEnv.IdleGraceSeconds]: '120',
   });
   const logs: Record<string, unknown>[] = [];
   const secrets = new CachedSecretReader(new SecretsManagerClient(motoClientConfig(moto)));
@@ -156,8 +157,8 @@ describe('scaler against moto ECS and the Prefect stand-in', () => {
 
   it('fails loudly when the service does not exist', async () => {
     const config = readScalerConfig({
-      PREFECT_API_URL: prefect.url, PREFECT_AUTH_MODE: 'none', WORK_POOL: 'ecs-pool', ECS_CLUSTER: 'prefect-cluster', ECS_SERVICE: 'no-such-service',
-      MIN_WORKERS: '0', MAX_WORKERS: '3', RUNS_PER_WORKER: '4', LOOKAHEAD_SECONDS: '300', IDLE_GRACE_SECONDS: '120',
+      [ScalerEnv.ApiUrl]: prefect.url, [ScalerEnv.AuthMode]: 'none', [ScalerEnv.WorkPool]: 'ecs-pool', [ScalerEnv.Cluster]: 'prefect-cluster', [ScalerEnv.Service]: 'no-such-service',
+      [ScalerEnv.MinWorkers]: '0', [ScalerEnv.MaxWorkers]: '3', [ScalerEnv.RunsPerWorker]: '4', [ScalerEnv.LookaheadSeconds]: '300', [ScalerEnv.IdleGraceSeconds]: '120',
     });
     const missing = createScalerHandler(config, {
       ecs: new ECSClient(motoClientConfig(moto)),

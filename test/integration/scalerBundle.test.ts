@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleLambdas } from '../../scripts/lib/bundle';
+import { ScalerEnv } from '../../lambdas/scaler/env';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import { createSecret, createWorkerService, desiredCountOf } from '../support/motoEcs';
 import { TEST_REGION, startMotoServer, type MotoServer } from '../support/motoServer';
@@ -52,18 +53,18 @@ describe('the scaler bundle', () => {
       AWS_SESSION_TOKEN: 'testing',
       AWS_REGION: TEST_REGION,
       AWS_ENDPOINT_URL: moto.endpoint,
-      PREFECT_API_URL: prefect.url,
-      PREFECT_AUTH_MODE: 'api-key',
-      PREFECT_SECRET_ARN: secretArn,
-      WORK_POOL: 'ecs-pool',
-      ECS_CLUSTER: 'bundle-cluster',
-      ECS_SERVICE: 'bundle-worker',
-      MIN_WORKERS: '0',
-      MAX_WORKERS: '3',
-      RUNS_PER_WORKER: '4',
-      LOOKAHEAD_SECONDS: '300',
-      IDLE_GRACE_SECONDS: '120',
-      STACK_NAME: 'bundle-test',
+      [ScalerEnv.ApiUrl]: prefect.url,
+      [ScalerEnv.AuthMode]: 'api-key',
+      [ScalerEnv.SecretArn]: secretArn,
+      [ScalerEnv.WorkPool]: 'ecs-pool',
+      [ScalerEnv.Cluster]: 'bundle-cluster',
+      [ScalerEnv.Service]: 'bundle-worker',
+      [ScalerEnv.MinWorkers]: '0',
+      [ScalerEnv.MaxWorkers]: '3',
+      [ScalerEnv.RunsPerWorker]: '4',
+      [ScalerEnv.LookaheadSeconds]: '300',
+      [ScalerEnv.IdleGraceSeconds]: '120',
+      [ScalerEnv.StackName]: 'bundle-test',
     });
     expect(stderr).toBe('');
     expect(result).toMatchObject({ desired: 1, previous: 0, reason: 'scale-out', changed: true });

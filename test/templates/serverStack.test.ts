@@ -1,3 +1,4 @@
+import { PrefectEnv } from '../../lambdas/common/env';
 import { toJson } from '../../templates/core/serialize';
 import { buildServerStack } from '../../templates/stacks/server';
 import { expectGolden } from '../support/stacks';
@@ -84,13 +85,13 @@ describe('self-hosted server stack', () => {
   it('points the whole worker stack at the server with the shared auth string, Lambdas inside the VPC', () => {
     const worker = resources.WorkerTaskDefinition.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(worker.Environment.map((e: Json) => [e.Name, e.Value]));
-    expect(env.PREFECT_API_URL).toEqual({
+    expect(env[PrefectEnv.ApiUrl]).toEqual({
       'Fn::If': ['UseHttps', { 'Fn::Sub': 'https://${ServerDomainName}/api' }, { 'Fn::Sub': 'http://${LoadBalancer.DNSName}/api' }],
     });
     expect(worker.Secrets).toEqual([{ Name: 'PREFECT_API_AUTH_STRING', ValueFrom: { Ref: 'ServerAuthSecret' } }]);
     for (const fn of ['ScalerFunction', 'WorkPoolFunction', 'RegistrarFunction']) {
       expect(resources[fn].Properties.VpcConfig.SecurityGroupIds).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
-      expect(resources[fn].Properties.Environment.Variables.PREFECT_AUTH_MODE).toBe('auth-string');
+      expect(resources[fn].Properties.Environment.Variables[PrefectEnv.AuthMode]).toBe('auth-string');
     }
     expect(resources.WorkPool.DependsOn).toEqual(['ServerService']);
     expect(template.Parameters).not.toHaveProperty('PrefectApiUrl');

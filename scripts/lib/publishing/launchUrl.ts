@@ -25,7 +25,7 @@ export class LaunchUrlError extends Error {
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 export function consoleDomain(region: string): string {
   if (region.startsWith('cn-')) return 'console.amazonaws.cn';
@@ -36,7 +36,7 @@ export function consoleDomain(region: string): string {
 /** Checks the inputs against the template's parameters: real names, no NoEcho, allowed values. */
 export function validateQuickCreate(q: QuickCreate, parameters: TemplateParameters): void {
   if (!REGION.test(q.region)) throw new LaunchUrlError(`region must look like us-east-1 (got ${JSON.stringify(q.region)})`);
-  if (!STACK_NAME.test(q.stackName)) throw new LaunchUrlError(`stack name must start with a letter and use letters, digits and "-" (got ${JSON.stringify(q.stackName)})`);
+  if (!STACK_NAME_PATTERN.test(q.stackName)) throw new LaunchUrlError(`stack name must start with a letter and use letters, digits and "-" (got ${JSON.stringify(q.stackName)})`);
   if (!/^https:\/\/\S+$/.test(q.templateUrl)) throw new LaunchUrlError(`template URL must be an https URL (got ${JSON.stringify(q.templateUrl)})`);
   for (const [name, value] of Object.entries(q.parameters)) {
     const definition = parameters[name];
