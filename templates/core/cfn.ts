@@ -7,6 +7,7 @@
  */
 import { IntrinsicFunction, Fn, type ResourceBase } from 'cloudform';
 import type { Condition, Value } from 'cloudform-types/types/dataTypes';
+import type { CondId, ParamId, RefId, ResId } from './ids';
 
 export type { Value, Condition };
 export type Intrinsic = IntrinsicFunction;
@@ -14,25 +15,32 @@ export type Intrinsic = IntrinsicFunction;
 /** A JSON value that may contain intrinsic functions. */
 export type CfnValue = unknown;
 
-export const ref = (logicalId: string): Intrinsic => Fn.Ref(logicalId);
-export const getAtt = (logicalId: string, attribute: string): Intrinsic => Fn.GetAtt(logicalId, attribute);
-export const noValue = (): Intrinsic => Fn.Ref('AWS::NoValue');
+export const ref = (id: RefId): Intrinsic => Fn.Ref(id);
+export const getAtt = (id: ResId, attribute: string): Intrinsic => Fn.GetAtt(id, attribute);
+export const noValue = (): Intrinsic => ref('AWS::NoValue');
 
 /** `Fn::Sub` in its one-argument form; pass `vars` only when the string needs them. */
 export function sub(text: string, vars?: Record<string, CfnValue>): Intrinsic {
   return new IntrinsicFunction('Fn::Sub', vars && Object.keys(vars).length > 0 ? [text, vars] : text);
 }
 
-export const iff = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): Intrinsic =>
+export const iff = (condition: CondId, whenTrue: CfnValue, whenFalse: CfnValue): Intrinsic =>
   Fn.If(condition, whenTrue, whenFalse);
 export const equals = (left: CfnValue, right: CfnValue): Intrinsic => Fn.Equals(left, right);
 export const not = (condition: Condition): Intrinsic => Fn.Not(condition);
 export const and = (...conditions: Condition[]): Intrinsic => Fn.And(conditions);
 export const or = (...conditions: Condition[]): Intrinsic => Fn.Or(conditions);
-export const conditionRef = (name: string): Condition => ({ Condition: name });
+export const conditionRef = (id: CondId): Condition => ({ Condition: id });
 export const select = (index: number, list: CfnValue): Intrinsic => Fn.Select(index, list as Value<string>[]);
 export const split = (delimiter: string, text: CfnValue): Intrinsic => Fn.Split(delimiter, text as Value<string>);
-export const join = (delimiter: string, parts: CfnValue[]): Intrinsic => Fn.Join(delimiter, parts);
+/** `parts` is a list, or an intrinsic that gives one (a CommaDelimitedList parameter). */
+export const join = (delimiter: string, parts: CfnValue[] | Intrinsic): Intrinsic => Fn.Join(delimiter, parts);
+export const getAZs = (): Intrinsic => Fn.GetAZs('');
+/** `count` CIDR blocks of `bits` host bits each, carved from `block`. */
+export const cidr = (block: CfnValue, count: number, bits: number): Intrinsic => new IntrinsicFunction('Fn::Cidr', [block, count, bits]);
+
+/** Whether a CommaDelimitedList parameter is empty: `Fn::Join` of it gives "" exactly then. */
+export const listIsEmpty = (list: ParamId): Intrinsic => equals(join('', ref(list)), '');
 
 /** An ARN in this stack's partition, region and account (DESIGN.md: no hard-coded ARNs). */
 export const arn = (service: string, resource: string, opts: { region?: boolean; account?: boolean } = {}): Intrinsic =>

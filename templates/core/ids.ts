@@ -1,8 +1,10 @@
 /**
- * Logical IDs of parameters, conditions and resources, as constants with typed helpers so a
- * typo fails to compile rather than to deploy.
+ * Logical IDs of parameters, conditions and resources, and the pseudo parameters the templates
+ * use. `ref`, `getAtt`, `iff` and `conditionRef` (cfn.ts) accept only these, and a fragment's
+ * sections are keyed by them (template.ts), so a typo in an ID fails to compile, not to deploy.
+ * IDs a builder numbers (one per zone, endpoint or port) come from functions typed with
+ * template literals: `ZonalRes.PrivateSubnet(2)` is "PrivateSubnet2", and nothing else is.
  */
-import { conditionRef, getAtt, ref, type Condition, type Intrinsic } from './cfn';
 
 export const Param = {
   PrefectApiUrl: 'PrefectApiUrl',
@@ -152,9 +154,56 @@ export const Res = {
   DatabaseStorageAlarm: 'DatabaseStorageAlarm',
   DatabaseConnectionsAlarm: 'DatabaseConnectionsAlarm',
 } as const;
-export type ResId = (typeof Res)[keyof typeof Res];
 
-export const refParam = (id: ParamId): Intrinsic => ref(id);
-export const refRes = (id: ResId): Intrinsic => ref(id);
-export const attr = (id: ResId, attribute: string): Intrinsic => getAtt(id, attribute);
-export const cond = (id: CondId): Condition => conditionRef(id);
+/** The two Availability Zones of a VPC the stack creates, numbered as their resources are. */
+export const ZONES = [1, 2] as const;
+export type Zone = (typeof ZONES)[number];
+
+/** Resources a created VPC has once per zone. */
+export const ZonalRes = {
+  PublicSubnet: (zone: Zone) => `PublicSubnet${zone}` as const,
+  PublicSubnetRoutes: (zone: Zone) => `PublicSubnet${zone}Routes` as const,
+  PrivateSubnet: (zone: Zone) => `PrivateSubnet${zone}` as const,
+  PrivateRouteTable: (zone: Zone) => `PrivateRouteTable${zone}` as const,
+  PrivateSubnetRoutes: (zone: Zone) => `PrivateSubnet${zone}Routes` as const,
+  NatAddress: (zone: Zone) => `NatAddress${zone}` as const,
+  NatGateway: (zone: Zone) => `NatGateway${zone}` as const,
+  PrivateDefaultRoute: (zone: Zone) => `PrivateDefaultRoute${zone}` as const,
+};
+
+/**
+ * Interface endpoints a created VPC without NAT gateways needs, by service: image pulls (ecr.api,
+ * ecr.dkr and the S3 gateway), task logs and secrets, the worker's task observer (sqs) and
+ * RunTask (ecs), the scaler (ecs) and the registrar (ecr.api, ssm). Fargate needs no
+ * ecs-agent/telemetry.
+ */
+export const EndpointRes = {
+  'ecr.api': 'EndpointEcrApi',
+  'ecr.dkr': 'EndpointEcrDkr',
+  logs: 'EndpointLogs',
+  secretsmanager: 'EndpointSecretsmanager',
+  sqs: 'EndpointSqs',
+  ssm: 'EndpointSsm',
+  ecs: 'EndpointEcs',
+} as const;
+
+/** The ports the server's load balancer listens on, and the stack's groups that call the API through it. */
+export const LOAD_BALANCER_PORTS = [80, 443] as const;
+export const API_CLIENT_GROUPS = [Res.WorkerSecurityGroup, Res.FlowRunSecurityGroup, Res.LambdaSecurityGroup] as const;
+
+/** The rule that admits one client group on one load balancer port. */
+export const loadBalancerIngressId = (port: (typeof LOAD_BALANCER_PORTS)[number], from: (typeof API_CLIENT_GROUPS)[number]) =>
+  `LoadBalancerIngress${port}From${from}` as const;
+
+export type ResId =
+  | (typeof Res)[keyof typeof Res]
+  | ReturnType<(typeof ZonalRes)[keyof typeof ZonalRes]>
+  | (typeof EndpointRes)[keyof typeof EndpointRes]
+  | ReturnType<typeof loadBalancerIngressId>;
+
+/** The pseudo parameters the templates refer to. */
+export const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackName'] as const;
+export type PseudoParam = (typeof PSEUDO_PARAMETERS)[number];
+
+/** What `Ref` may name. */
+export type RefId = ParamId | ResId | PseudoParam;

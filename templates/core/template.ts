@@ -4,6 +4,9 @@
  */
 import type { Template } from 'cloudform';
 import type { CfnValue } from './cfn';
+import type { CondId, ParamId, ResId } from './ids';
+
+type Section<K extends keyof Template> = NonNullable<Template[K]>[string];
 
 /** A CloudFormation rule (the `Rules` section, which cloudform's Template type lacks). */
 export interface TemplateRule {
@@ -11,12 +14,15 @@ export interface TemplateRule {
   Assertions: { Assert: CfnValue; AssertDescription: string }[];
 }
 
-/** A part of a template that one builder owns. Sections are merged by `composeTemplate`. */
+/**
+ * A part of a template that one builder owns, keyed by typed logical IDs (ids.ts). Sections are
+ * merged by `mergeFragments`.
+ */
 export interface TemplateFragment {
-  Parameters?: NonNullable<Template['Parameters']>;
-  Conditions?: NonNullable<Template['Conditions']>;
+  Parameters?: Partial<Record<ParamId, Section<'Parameters'>>>;
+  Conditions?: Partial<Record<CondId, Section<'Conditions'>>>;
   Rules?: Record<string, TemplateRule>;
-  Resources?: NonNullable<Template['Resources']>;
+  Resources?: Partial<Record<ResId, Section<'Resources'>>>;
   Outputs?: NonNullable<Template['Outputs']>;
 }
 

@@ -5,9 +5,9 @@
  */
 import { Events, IAM, Lambda } from 'cloudform';
 import { PrefectEnv, type EnvName } from '../../lambdas/common/env';
-import { ref, type CfnValue, type Intrinsic } from '../core/cfn';
+import { getAtt, ref, type CfnValue, type Intrinsic } from '../core/cfn';
 import { LAMBDA_RUNTIME } from '../core/constants';
-import { Res, attr, type ResId } from '../core/ids';
+import { Res, type CondId, type ResId } from '../core/ids';
 import { ServerlessFunction } from '../core/sam';
 import { secretArnOrEmpty, type PrefectConnection, type WorkerContext } from '../worker/context';
 import { functionBasics, lambdaTrustPolicy, policy } from '../worker/iam';
@@ -25,16 +25,16 @@ export function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { Sched
     Targets: [
       {
         Id: fn,
-        Arn: attr(fn, 'Arn'),
+        Arn: getAtt(fn, 'Arn'),
         RetryPolicy: EVENT_RETRY,
-        DeadLetterConfig: { Arn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+        DeadLetterConfig: { Arn: getAtt(Res.LambdaDeadLetterQueue, 'Arn') },
       },
     ],
   });
 }
 
 export const invokedBy = (fn: ResId, rule: ResId) =>
-  new Lambda.Permission({ Action: 'lambda:InvokeFunction', FunctionName: ref(fn), Principal: 'events.amazonaws.com', SourceArn: attr(rule, 'Arn') });
+  new Lambda.Permission({ Action: 'lambda:InvokeFunction', FunctionName: ref(fn), Principal: 'events.amazonaws.com', SourceArn: getAtt(rule, 'Arn') });
 
 export interface StackFunctionSpec {
   readonly logGroup: ResId;
@@ -51,7 +51,7 @@ export interface StackFunctionSpec {
   readonly asyncRetry: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
   readonly reservedConcurrency?: number;
   /** Create the function only under this condition. */
-  readonly condition?: string;
+  readonly condition?: CondId;
   /** Run inside these subnets (to reach a Prefect API in the VPC). */
   readonly vpc?: WorkerContext['lambdaVpc'];
 }
@@ -73,10 +73,10 @@ export function stackFunction(spec: StackFunctionSpec) {
       MemorySize: 256,
       Timeout: spec.timeoutSeconds,
       Description: spec.description,
-      Role: attr(spec.role, 'Arn'),
+      Role: getAtt(spec.role, 'Arn'),
       ...(spec.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: spec.reservedConcurrency }),
       Environment: { Variables: spec.environment },
-      DeadLetterQueue: { Type: 'SQS', TargetArn: attr(Res.LambdaDeadLetterQueue, 'Arn') },
+      DeadLetterQueue: { Type: 'SQS', TargetArn: getAtt(Res.LambdaDeadLetterQueue, 'Arn') },
       EventInvokeConfig: spec.asyncRetry,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(spec.logGroup) },
       ...(spec.vpc ? { VpcConfig: { SubnetIds: spec.vpc.subnetIds, SecurityGroupIds: spec.vpc.securityGroupIds } } : {}),

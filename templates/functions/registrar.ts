@@ -5,12 +5,12 @@
  */
 import { SSM } from 'cloudform';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
-import { equals, iff, join, noValue, not, ref, select, split, sub, type Intrinsic } from '../core/cfn';
+import { equals, getAtt, iff, join, not, noValue, ref, select, split, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
 import { allow, readPrefectSecret } from '../worker/iam';
 import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type EnvironmentOf } from './lambda';
-import { Cond, Param, Res, attr } from '../core/ids';
+import { Cond, Param, Res } from '../core/ids';
 import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from '../parameters/options';
 
 /** The SSM parameter that holds a manifest stored by the stack. */
@@ -20,14 +20,14 @@ export const STORED_MANIFEST_NAME = '/prefect-ecs-stack/${AWS::StackName}/manife
  * Watched repositories plus the one the stack creates. When the stack creates none, the list
  * gains an empty name, which matches no push and no repository.
  */
-const watchedRepositoryList = (): Intrinsic => split(',', join(',', [join(',', ref(Param.WatchedRepositories) as never), ref(Param.EcrRepositoryName)]));
+const watchedRepositoryList = (): Intrinsic => split(',', join(',', [join(',', ref(Param.WatchedRepositories)), ref(Param.EcrRepositoryName)]));
 
 /**
  * One ARN per watched repository. CloudFormation cannot map over a list, so the list is padded
  * with "-" (not a valid repository name: those ARNs match nothing) and read by index.
  */
 function watchedRepositoryArns(): Intrinsic[] {
-  const padded = split(',', join(',', [join(',', ref(Param.WatchedRepositories) as never), ref(Param.EcrRepositoryName), Array(MAX_WATCHED_REPOSITORIES).fill('-').join(',')]));
+  const padded = split(',', join(',', [join(',', ref(Param.WatchedRepositories)), ref(Param.EcrRepositoryName), Array(MAX_WATCHED_REPOSITORIES).fill('-').join(',')]));
   return Array.from({ length: MAX_WATCHED_REPOSITORIES }, (_, i) =>
     sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Repository}', { Repository: select(i, padded) }),
   );
@@ -94,4 +94,4 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
 }
 
 /** The registrar rule's ARN where the rule exists (for the dead-letter queue's policy). */
-export const registrarRuleArn = () => iff(Cond.RegistrarEnabled, attr(Res.RegistrarRule, 'Arn'), noValue());
+export const registrarRuleArn = () => iff(Cond.RegistrarEnabled, getAtt(Res.RegistrarRule, 'Arn'), noValue());

@@ -6,8 +6,8 @@
  */
 import { Lambda, SecretsManager } from 'cloudform';
 import { SCALER_METRICS_NAMESPACE, ScalerEnv } from '../../lambdas/scaler/env';
-import { iff, noValue, ref, sub } from '../core/cfn';
-import { Cond, Param, Res, attr } from '../core/ids';
+import { getAtt, iff, noValue, ref, sub } from '../core/cfn';
+import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
 import { clusterArnValue, clusterNameValue } from '../worker/ecs';
@@ -17,7 +17,7 @@ import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type Enviro
 export const workerServiceArn = () =>
   sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${ClusterName}/${ServiceName}', {
     ClusterName: clusterNameValue(),
-    ServiceName: attr(Res.WorkerService, 'Name'),
+    ServiceName: getAtt(Res.WorkerService, 'Name'),
   });
 
 function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> {
@@ -26,7 +26,7 @@ function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> 
     [ScalerEnv.WorkPool]: ref(Param.WorkPoolName),
     [ScalerEnv.WorkQueues]: ref(Param.WorkQueues),
     [ScalerEnv.Cluster]: clusterNameValue(),
-    [ScalerEnv.Service]: attr(Res.WorkerService, 'Name'),
+    [ScalerEnv.Service]: getAtt(Res.WorkerService, 'Name'),
     [ScalerEnv.MinWorkers]: ref(Param.MinWorkers),
     [ScalerEnv.MaxWorkers]: ref(Param.MaxWorkers),
     [ScalerEnv.RunsPerWorker]: ref(Param.RunsPerWorker),

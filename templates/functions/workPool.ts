@@ -3,8 +3,8 @@
  * stack (network, flow-run roles, logs, launch type, credential secret) and always answers.
  */
 import type { WorkPoolEnv } from '../../lambdas/work-pool/env';
-import { iff, ref, sub } from '../core/cfn';
-import { Cond, Param, Res, attr } from '../core/ids';
+import { getAtt, iff, ref, sub } from '../core/cfn';
+import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { secretArnOrEmpty, type WorkerContext } from '../worker/context';
 import { clusterNameValue } from '../worker/ecs';
@@ -31,13 +31,13 @@ export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
       [Res.WorkPool]: {
         Type: 'Custom::PrefectWorkPool',
         Properties: {
-          ServiceToken: attr(Res.WorkPoolFunction, 'Arn'),
+          ServiceToken: getAtt(Res.WorkPoolFunction, 'Arn'),
           // The function answers within its 120 s timeout; this bounds CloudFormation's wait if it never runs.
           ServiceTimeout: 300,
           WorkPoolName: ref(Param.WorkPoolName),
           Cluster: clusterNameValue(),
-          ExecutionRoleArn: attr(Res.FlowRunExecutionRole, 'Arn'),
-          TaskRoleArn: attr(Res.FlowRunTaskRole, 'Arn'),
+          ExecutionRoleArn: getAtt(Res.FlowRunExecutionRole, 'Arn'),
+          TaskRoleArn: getAtt(Res.FlowRunTaskRole, 'Arn'),
           VpcId: ctx.network.vpcId,
           Subnets: ctx.network.subnetIds,
           SecurityGroups: [ref(Res.FlowRunSecurityGroup)],

@@ -41,7 +41,7 @@ function groups(o: ResolvedWorkerStackOptions, scope: ParameterScope): Group[] {
 export function buildParameters(o: ResolvedWorkerStackOptions, scope: ParameterScope = 'worker'): TemplateFragment {
   const Parameters: NonNullable<TemplateFragment['Parameters']> = {};
   for (const group of groups(o, scope)) {
-    for (const [id, spec] of Object.entries(group.parameters)) Parameters[id] = spec!.parameter;
+    for (const [id, spec] of Object.entries(group.parameters)) Parameters[id as ParamId] = spec!.parameter;
   }
   return {
     Parameters,

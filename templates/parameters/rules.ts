@@ -2,7 +2,7 @@
  * Rules: combinations of parameter values CloudFormation checks before it creates anything,
  * each with a message that says what to give instead.
  */
-import { and, equals, not, or, ref } from '../core/cfn';
+import { and, equals, listIsEmpty, not, or, ref } from '../core/cfn';
 import { Param } from '../core/ids';
 import type { TemplateRule } from '../core/template';
 
@@ -43,7 +43,7 @@ export function connectionRules(): Rules {
 export function registrarNeedsManifest(): Rules {
   return {
     RegistrarNeedsManifest: {
-      RuleCondition: or(not(equals({ 'Fn::Join': ['', ref(Param.WatchedRepositories)] }, '')), not(equals(ref(Param.EcrRepositoryName), ''))),
+      RuleCondition: or(not(listIsEmpty(Param.WatchedRepositories)), not(equals(ref(Param.EcrRepositoryName), ''))),
       Assertions: [
         {
           Assert: not(equals(ref(Param.ManifestParameterName), '')),
@@ -58,21 +58,20 @@ export function registrarNeedsManifest(): Rules {
 /** Combinations CloudFormation checks before it creates anything. */
 export function serverRules(): Rules {
   const isExisting = not(equals(ref(Param.VpcId), ''));
-  const empty = (list: string) => equals({ 'Fn::Join': ['', ref(list)] }, '');
   return {
     ExistingVpcNeedsSubnets: {
       RuleCondition: isExisting,
-      Assertions: [{ Assert: not(empty(Param.PrivateSubnetIds)), AssertDescription: 'With VpcId, give PrivateSubnetIds (two zones).' }],
+      Assertions: [{ Assert: not(listIsEmpty(Param.PrivateSubnetIds)), AssertDescription: 'With VpcId, give PrivateSubnetIds (two zones).' }],
     },
     SubnetsOnlyWithVpc: {
       RuleCondition: equals(ref(Param.VpcId), ''),
       Assertions: [
-        { Assert: and(empty(Param.PrivateSubnetIds), empty(Param.PublicSubnetIds)), AssertDescription: 'Subnet IDs belong to an existing VPC: give VpcId too, or leave them empty to create a VPC.' },
+        { Assert: and(listIsEmpty(Param.PrivateSubnetIds), listIsEmpty(Param.PublicSubnetIds)), AssertDescription: 'Subnet IDs belong to an existing VPC: give VpcId too, or leave them empty to create a VPC.' },
       ],
     },
     InternetFacingNeedsPublicSubnets: {
       RuleCondition: and(isExisting, equals(ref(Param.LoadBalancerScheme), 'internet-facing')),
-      Assertions: [{ Assert: not(empty(Param.PublicSubnetIds)), AssertDescription: 'An internet-facing load balancer in an existing VPC needs PublicSubnetIds.' }],
+      Assertions: [{ Assert: not(listIsEmpty(Param.PublicSubnetIds)), AssertDescription: 'An internet-facing load balancer in an existing VPC needs PublicSubnetIds.' }],
     },
     CertificateNeedsDomain: {
       RuleCondition: not(equals(ref(Param.CertificateArn), '')),

@@ -1,7 +1,7 @@
 /** Alarms of the server stack on the worker stack's alarm topic: load balancer, server health, database. */
 import { CloudWatch } from 'cloudform';
-import { ref, sub } from '../core/cfn';
-import { Res, attr } from '../core/ids';
+import { getAtt, ref, sub } from '../core/cfn';
+import { Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { ALARM_BASE } from '../worker/monitoring';
 
@@ -15,7 +15,7 @@ export function buildServerAlarms(): TemplateFragment {
         AlarmDescription: sub('The Prefect load balancer of ${AWS::StackName} answers 5xx'),
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'HTTPCode_ELB_5XX_Count',
-        Dimensions: [{ Name: 'LoadBalancer', Value: attr(Res.LoadBalancer, 'LoadBalancerFullName') }],
+        Dimensions: [{ Name: 'LoadBalancer', Value: getAtt(Res.LoadBalancer, 'LoadBalancerFullName') }],
         Statistic: 'Sum',
         Threshold: 5,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -26,8 +26,8 @@ export function buildServerAlarms(): TemplateFragment {
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'UnHealthyHostCount',
         Dimensions: [
-          { Name: 'LoadBalancer', Value: attr(Res.LoadBalancer, 'LoadBalancerFullName') },
-          { Name: 'TargetGroup', Value: attr(Res.ServerTargetGroup, 'TargetGroupFullName') },
+          { Name: 'LoadBalancer', Value: getAtt(Res.LoadBalancer, 'LoadBalancerFullName') },
+          { Name: 'TargetGroup', Value: getAtt(Res.ServerTargetGroup, 'TargetGroupFullName') },
         ],
         Statistic: 'Maximum',
         Threshold: 1,

@@ -4,7 +4,7 @@
  * the URL everyone uses to reach the API.
  */
 import { ElasticLoadBalancingV2 } from 'cloudform';
-import { iff, ref, sub, type Intrinsic } from '../core/cfn';
+import { equals, iff, not, ref, sub, type Intrinsic } from '../core/cfn';
 import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { SERVER_PORT } from './constants';
@@ -19,8 +19,8 @@ export function buildLoadBalancer(): TemplateFragment {
   const forward = [{ Type: 'forward', TargetGroupArn: ref(Res.ServerTargetGroup) }];
   return {
     Conditions: {
-      [Cond.UseHttps]: { 'Fn::Not': [{ 'Fn::Equals': [ref(Param.CertificateArn), ''] }] } as never,
-      [Cond.InternetFacing]: { 'Fn::Equals': [ref(Param.LoadBalancerScheme), 'internet-facing'] } as never,
+      [Cond.UseHttps]: not(equals(ref(Param.CertificateArn), '')),
+      [Cond.InternetFacing]: equals(ref(Param.LoadBalancerScheme), 'internet-facing'),
     },
     Resources: {
       [Res.LoadBalancer]: new ElasticLoadBalancingV2.LoadBalancer({

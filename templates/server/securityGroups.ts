@@ -5,7 +5,7 @@
  */
 import { EC2 } from 'cloudform';
 import { ref, sub, type Intrinsic } from '../core/cfn';
-import { Param, Res } from '../core/ids';
+import { API_CLIENT_GROUPS, LOAD_BALANCER_PORTS, Param, Res, loadBalancerIngressId, type ResId } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { DATABASE_PORT, SERVER_PORT } from './constants';
 import { vpcIdValue } from './vpc';
@@ -13,20 +13,19 @@ import { vpcIdValue } from './vpc';
 export function buildServerSecurityGroups(): TemplateFragment {
   const group = (what: string, egress: { IpProtocol: string; CidrIp: string; Description: string }[]) =>
     new EC2.SecurityGroup({ GroupDescription: sub(`${what} of \${AWS::StackName}`), VpcId: vpcIdValue(), SecurityGroupEgress: egress });
-  const fromGroup = (GroupId: Intrinsic, port: number, source: string, Description: string) =>
+  const fromGroup = (GroupId: Intrinsic, port: number, source: ResId, Description: string) =>
     new EC2.SecurityGroupIngress({ GroupId, IpProtocol: 'tcp', FromPort: port, ToPort: port, SourceSecurityGroupId: ref(source), Description });
-  const loadBalancerPorts = [80, 443];
   return {
     Resources: {
       [Res.LoadBalancerSecurityGroup]: new EC2.SecurityGroup({
         GroupDescription: sub('Prefect load balancer of ${AWS::StackName}: HTTP(S) from the allowed CIDR and the stack'),
         VpcId: vpcIdValue(),
-        SecurityGroupIngress: loadBalancerPorts.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(Param.AllowedCidr), Description: 'people and clients' })),
+        SecurityGroupIngress: LOAD_BALANCER_PORTS.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(Param.AllowedCidr), Description: 'people and clients' })),
         SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: SERVER_PORT, ToPort: SERVER_PORT, CidrIp: '0.0.0.0/0', Description: 'to the server tasks (their group admits only this one)' }],
       }),
       ...Object.fromEntries(
-        [Res.WorkerSecurityGroup, Res.FlowRunSecurityGroup, Res.LambdaSecurityGroup].flatMap((source) =>
-          loadBalancerPorts.map((port) => [`LoadBalancerIngress${port}From${source}`, fromGroup(ref(Res.LoadBalancerSecurityGroup), port, source, `API calls from ${source}`)]),
+        API_CLIENT_GROUPS.flatMap((source) =>
+          LOAD_BALANCER_PORTS.map((port) => [loadBalancerIngressId(port, source), fromGroup(ref(Res.LoadBalancerSecurityGroup), port, source, `API calls from ${source}`)]),
         ),
       ),
       [Res.ServerSecurityGroup]: group('Prefect server', [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'database, AWS APIs, image registry' }]),

@@ -6,8 +6,8 @@
  * appears in the template or an environment variable: ECS injects it from the RDS secret.
  */
 import { ECS, IAM, SecretsManager } from 'cloudform';
-import { getAtt, ref, sub } from '../core/cfn';
-import { Param, Res, attr } from '../core/ids';
+import { getAtt, ref, sub, type Value } from '../core/cfn';
+import { Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { clusterNameValue, fargateSize } from '../worker/ecs';
 import { allow, ecsTasksTrustPolicy, policy, pullImages, writeLogs } from '../worker/iam';
@@ -18,7 +18,7 @@ import { serverApiUrl } from './loadBalancer';
 import { privateSubnetsValue } from './vpc';
 
 function serverContainer() {
-  const env: Record<string, unknown> = {
+  const env: Record<string, Value<string>> = {
     PREFECT_SERVER_API_HOST: '0.0.0.0',
     PREFECT_SERVER_API_PORT: String(SERVER_PORT),
     PREFECT_UI_API_URL: serverApiUrl(),
@@ -92,10 +92,10 @@ export function buildServerService(): TemplateFragment {
         Cpu: fargateSize(Param.ServerSize).cpu,
         Memory: fargateSize(Param.ServerSize).memory,
         RuntimePlatform: { OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' },
-        ExecutionRoleArn: attr(Res.ServerExecutionRole, 'Arn'),
-        TaskRoleArn: attr(Res.ServerTaskRole, 'Arn'),
+        ExecutionRoleArn: getAtt(Res.ServerExecutionRole, 'Arn'),
+        TaskRoleArn: getAtt(Res.ServerTaskRole, 'Arn'),
         Volumes: [{ Name: 'scratch' }],
-        ContainerDefinitions: [serverContainer() as never],
+        ContainerDefinitions: [serverContainer()],
       }),
       [Res.ServerService]: new ECS.Service({
         Cluster: clusterNameValue(),

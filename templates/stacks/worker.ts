@@ -3,8 +3,8 @@
  * roles, logs and task-event observer. Composes the concern builders in a fixed order so the
  * output is byte-identical for the same options.
  */
-import { ref, sub } from '../core/cfn';
-import { Cond, Res, attr } from '../core/ids';
+import { getAtt, ref, sub } from '../core/cfn';
+import { Cond, Res, type CondId } from '../core/ids';
 import { mergeFragments, stackTemplate, type StackTemplate, type TemplateFragment } from '../core/template';
 import { buildRegistrar, registrarRuleArn } from '../functions/registrar';
 import { buildScaler } from '../functions/scaler';
@@ -21,7 +21,7 @@ import { buildMonitoring } from '../worker/monitoring';
 import { buildSecurityGroups } from '../worker/securityGroups';
 import { buildPrefectSecret } from '../worker/secrets';
 
-const output = (Description: string, Value: unknown, Condition?: string) => ({
+const output = (Description: string, Value: unknown, Condition?: CondId) => ({
   Description,
   Value,
   ...(Condition ? { Condition } : {}),
@@ -33,24 +33,24 @@ export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
     Outputs: {
       ClusterName: output('ClusterName of the ECS cluster', clusterNameValue()),
       ClusterArn: output('ClusterArn of the ECS cluster', clusterArnValue()),
-      WorkerServiceName: output('WorkerServiceName (the scaler sets its desired count)', attr(Res.WorkerService, 'Name')),
+      WorkerServiceName: output('WorkerServiceName (the scaler sets its desired count)', getAtt(Res.WorkerService, 'Name')),
       WorkerServiceArn: output('WorkerServiceArn', ref(Res.WorkerService)),
-      WorkerExecutionRoleArn: output('WorkerExecutionRoleArn', attr(Res.WorkerExecutionRole, 'Arn')),
-      WorkerTaskRoleArn: output('WorkerTaskRoleArn', attr(Res.WorkerTaskRole, 'Arn')),
-      FlowRunExecutionRoleArn: output('FlowRunExecutionRoleArn for the work pool', attr(Res.FlowRunExecutionRole, 'Arn')),
-      FlowRunTaskRoleArn: output('FlowRunTaskRoleArn for the work pool', attr(Res.FlowRunTaskRole, 'Arn')),
+      WorkerExecutionRoleArn: output('WorkerExecutionRoleArn', getAtt(Res.WorkerExecutionRole, 'Arn')),
+      WorkerTaskRoleArn: output('WorkerTaskRoleArn', getAtt(Res.WorkerTaskRole, 'Arn')),
+      FlowRunExecutionRoleArn: output('FlowRunExecutionRoleArn for the work pool', getAtt(Res.FlowRunExecutionRole, 'Arn')),
+      FlowRunTaskRoleArn: output('FlowRunTaskRoleArn for the work pool', getAtt(Res.FlowRunTaskRole, 'Arn')),
       FlowRunSecurityGroupId: output('FlowRunSecurityGroupId for the work pool', ref(Res.FlowRunSecurityGroup)),
       ObserverQueueUrl: output('ObserverQueueUrl of ECS task state events', ref(Res.ObserverQueue)),
-      ObserverQueueArn: output('ObserverQueueArn', attr(Res.ObserverQueue, 'Arn')),
+      ObserverQueueArn: output('ObserverQueueArn', getAtt(Res.ObserverQueue, 'Arn')),
       WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
       FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
       PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', ctx.connection.secretArn, ctx.connection.authCondition),
-      WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', attr(Res.WorkPool, 'WorkPoolName')),
+      WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', getAtt(Res.WorkPool, 'WorkPoolName')),
       ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
-      ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', attr(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
+      ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', getAtt(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
       ScalerWebhookTokenSecretArn: output('ScalerWebhookTokenSecretArn holding the webhook token (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
       RegistrarFunctionName: output('RegistrarFunctionName', ref(Res.RegistrarFunction), Cond.RegistrarEnabled),
-      EcrRepositoryUri: output('EcrRepositoryUri to push flow images to', attr(Res.EcrRepository, 'RepositoryUri'), Cond.CreateEcrRepository),
+      EcrRepositoryUri: output('EcrRepositoryUri to push flow images to', getAtt(Res.EcrRepository, 'RepositoryUri'), Cond.CreateEcrRepository),
       AlarmTopicArn: output('AlarmTopicArn', ref(Res.AlarmTopic)),
       DashboardUrl: output(
         'DashboardUrl of demand against workers',
@@ -80,7 +80,7 @@ export function workerFragments(resolved: ResolvedWorkerStackOptions, ctx: Worke
     buildCluster(),
     buildWorker(ctx),
     buildEcsObserver(),
-    buildLambdaDeadLetterQueue([attr(Res.ScalerScheduleRule, 'Arn'), attr(Res.ScalerTaskStateRule, 'Arn'), registrarRuleArn()]),
+    buildLambdaDeadLetterQueue([getAtt(Res.ScalerScheduleRule, 'Arn'), getAtt(Res.ScalerTaskStateRule, 'Arn'), registrarRuleArn()]),
     buildScaler(ctx),
     buildWorkPool(ctx),
     buildRegistrar(resolved, ctx),

@@ -4,7 +4,7 @@
  * from the server, secret and VPC it creates. One set of builders serves both.
  */
 import { iff, noValue, ref, type Intrinsic } from '../core/cfn';
-import { Cond, Param } from '../core/ids';
+import { Cond, Param, type CondId } from '../core/ids';
 import { prefectSecretArn } from './secrets';
 
 type Text = string | Intrinsic;
@@ -21,7 +21,7 @@ export interface PrefectConnection {
   /** PREFECT_API_KEY or PREFECT_API_AUTH_STRING. */
   readonly credentialVariable: Text;
   /** The condition under which a credential exists; undefined when there always is one. */
-  readonly authCondition?: string;
+  readonly authCondition?: CondId;
 }
 
 export interface WorkerNetwork {

@@ -8,7 +8,7 @@ import { PrefectEnv } from '../../lambdas/common/env';
 import { getAtt, iff, noValue, ref, select, split, sub, type Intrinsic, type Value } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { WORKER_CONTAINER_NAME, WORKER_HEALTH_PORT } from '../core/constants';
-import { Cond, Param, Res, attr } from '../core/ids';
+import { Cond, Param, Res, type ParamId } from '../core/ids';
 import { whenAuthenticated, type WorkerContext } from './context';
 
 /** Name of the cluster the stack runs in, created or existing. */
@@ -50,7 +50,7 @@ function workerEnvironment(ctx: WorkerContext) {
     PREFECT_WORKER_WEBSERVER_HOST: '127.0.0.1',
     PREFECT_WORKER_WEBSERVER_PORT: String(WORKER_HEALTH_PORT),
     PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_ENABLED: 'true',
-    PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_NAME: attr(Res.ObserverQueue, 'QueueName'),
+    PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_NAME: getAtt(Res.ObserverQueue, 'QueueName'),
     PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_REGION: ref('AWS::Region'),
     AWS_DEFAULT_REGION: ref('AWS::Region'),
     HOME: '/tmp',
@@ -98,11 +98,11 @@ export function buildCluster(): TemplateFragment {
 }
 
 /** CPU units and MiB of a "cpu/memory" size parameter (one parameter offers only valid Fargate pairs). */
-export const fargateSize = (param: string) => ({ cpu: select(0, split('/', ref(param))), memory: select(1, split('/', ref(param))) });
+export const fargateSize = (param: ParamId) => ({ cpu: select(0, split('/', ref(param))), memory: select(1, split('/', ref(param))) });
 
 export function buildWorker(ctx: WorkerContext): TemplateFragment {
   const { cpu, memory } = fargateSize(Param.WorkerSize);
-  const scalingTag = (Key: string, param: string) => ({ Key: `prefect-ecs-stack:${Key}`, Value: ref(param) });
+  const scalingTag = (Key: string, param: ParamId) => ({ Key: `prefect-ecs-stack:${Key}`, Value: ref(param) });
   return {
     Resources: {
       [Res.WorkerTaskDefinition]: new ECS.TaskDefinition({
@@ -110,8 +110,8 @@ export function buildWorker(ctx: WorkerContext): TemplateFragment {
         NetworkMode: 'awsvpc',
         Cpu: cpu,
         RuntimePlatform: { OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' },
-        ExecutionRoleArn: attr(Res.WorkerExecutionRole, 'Arn'),
-        TaskRoleArn: attr(Res.WorkerTaskRole, 'Arn'),
+        ExecutionRoleArn: getAtt(Res.WorkerExecutionRole, 'Arn'),
+        TaskRoleArn: getAtt(Res.WorkerTaskRole, 'Arn'),
         Volumes: [{ Name: SCRATCH_VOLUME }],
         ContainerDefinitions: [workerContainer(ctx, memory)],
       }),

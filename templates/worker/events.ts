@@ -4,10 +4,10 @@
  * (PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_*) to notice flow-run tasks that stop or crash.
  */
 import { Events, SQS } from 'cloudform';
-import { sub, type CfnValue } from '../core/cfn';
+import { getAtt, ref, sub, type CfnValue } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { clusterArnValue } from './ecs';
-import { Res, attr, refRes, type ResId } from '../core/ids';
+import { Res, type ResId } from '../core/ids';
 
 /** Task events are only useful while fresh; unread ones expire after an hour. */
 const OBSERVER_RETENTION_SECONDS = 3600;
@@ -23,7 +23,7 @@ const deadLetterQueue = () =>
 /** A queue policy that lets EventBridge send only on behalf of the named rules. */
 const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, extraStatements: object[] = []) =>
   new SQS.QueuePolicy({
-    Queues: [refRes(queue)],
+    Queues: [ref(queue)],
     PolicyDocument: {
       Version: '2012-10-17',
       Statement: [
@@ -32,7 +32,7 @@ const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, ex
           Effect: 'Allow',
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
-          Resource: attr(queue, 'Arn'),
+          Resource: getAtt(queue, 'Arn'),
           Condition: { ArnEquals: { 'aws:SourceArn': sourceRules } },
         },
         ...extraStatements,
@@ -41,14 +41,14 @@ const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, ex
   });
 
 export function buildEcsObserver(): TemplateFragment {
-  const queueArn = attr(Res.ObserverQueue, 'Arn');
+  const queueArn = getAtt(Res.ObserverQueue, 'Arn');
   return {
     Resources: {
       [Res.ObserverDeadLetterQueue]: deadLetterQueue(),
       [Res.ObserverQueue]: new SQS.Queue({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: OBSERVER_RETENTION_SECONDS,
-        RedrivePolicy: { deadLetterTargetArn: attr(Res.ObserverDeadLetterQueue, 'Arn'), maxReceiveCount: 5 },
+        RedrivePolicy: { deadLetterTargetArn: getAtt(Res.ObserverDeadLetterQueue, 'Arn'), maxReceiveCount: 5 },
       }),
       [Res.ObserverRule]: new Events.Rule({
         Description: sub('ECS task state changes of the ${AWS::StackName} cluster, for the Prefect worker'),
@@ -60,7 +60,7 @@ export function buildEcsObserver(): TemplateFragment {
         },
         Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn }],
       }),
-      [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', attr(Res.ObserverRule, 'Arn'), [
+      [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', getAtt(Res.ObserverRule, 'Arn'), [
         {
           Sid: 'DenyInsecureTransport',
           Effect: 'Deny',

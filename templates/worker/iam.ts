@@ -7,10 +7,10 @@
  * Roles have no fixed names (IAM names are global; CloudFormation generates unique ones).
  */
 import { IAM } from 'cloudform';
-import { arn, iff, noValue, ref, sub, type CfnValue } from '../core/cfn';
+import { arn, getAtt, iff, noValue, ref, sub, type CfnValue } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { clusterArnValue, clusterNameValue } from './ecs';
-import { Cond, Param, Res, attr, type ResId } from '../core/ids';
+import { Cond, Param, Res, type ResId } from '../core/ids';
 import { whenAuthenticated, type PrefectConnection, type WorkerContext } from './context';
 
 export interface Statement {
@@ -62,7 +62,7 @@ export function pullImages(): Statement[] {
 }
 
 export const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
-  allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', ...actions], attr(logGroup, 'Arn'));
+  allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents', ...actions], getAtt(logGroup, 'Arn'));
 
 /** Read of the Prefect credential, present only when the stack uses one. */
 export const readPrefectSecret = (c: PrefectConnection): CfnValue =>
@@ -85,14 +85,14 @@ function workerTaskStatements(): Statement[] {
       '*',
     ),
     allow('ValidateNetwork', ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], '*'),
-    allow('PassFlowRunRoles', ['iam:PassRole'], [attr(Res.FlowRunExecutionRole, 'Arn'), attr(Res.FlowRunTaskRole, 'Arn')], {
+    allow('PassFlowRunRoles', ['iam:PassRole'], [getAtt(Res.FlowRunExecutionRole, 'Arn'), getAtt(Res.FlowRunTaskRole, 'Arn')], {
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     }),
-    allow('StreamFlowRunLogs', ['logs:GetLogEvents'], attr(Res.FlowRunLogGroup, 'Arn')),
+    allow('StreamFlowRunLogs', ['logs:GetLogEvents'], getAtt(Res.FlowRunLogGroup, 'Arn')),
     allow(
       'ConsumeTaskStateEvents',
       ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
-      attr(Res.ObserverQueue, 'Arn'),
+      getAtt(Res.ObserverQueue, 'Arn'),
     ),
   ];
 }
@@ -128,8 +128,8 @@ export function buildWorkerRoles(ctx: WorkerContext): TemplateFragment {
 /** What every function of the stack needs: its own log group, the shared dead-letter queue, and, in a VPC, its interfaces. */
 export function functionBasics(logGroup: ResId, inVpc = false): Statement[] {
   return [
-    allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], attr(logGroup, 'Arn')),
-    allow('SendToDeadLetterQueue', ['sqs:SendMessage'], attr(Res.LambdaDeadLetterQueue, 'Arn')),
+    allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], getAtt(logGroup, 'Arn')),
+    allow('SendToDeadLetterQueue', ['sqs:SendMessage'], getAtt(Res.LambdaDeadLetterQueue, 'Arn')),
     ...(inVpc ? [allow('VpcNetworkInterfaces', ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces'], '*')] : []),
   ];
 }

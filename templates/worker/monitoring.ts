@@ -4,9 +4,9 @@
  */
 import { CloudWatch, SNS } from 'cloudform';
 import { SCALER_METRICS_NAMESPACE } from '../../lambdas/scaler/env';
-import { ref, sub } from '../core/cfn';
+import { getAtt, ref, sub } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
-import { Cond, Param, Res, attr } from '../core/ids';
+import { Cond, Param, Res } from '../core/ids';
 
 /** What every alarm of the stacks shares: both states go to the alarm topic, missing data is fine. */
 export const ALARM_BASE = {
@@ -58,7 +58,7 @@ export function buildMonitoring(): TemplateFragment {
         AlarmDescription: sub('Events or invocations of ${AWS::StackName} landed in the dead-letter queue'),
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: attr(Res.LambdaDeadLetterQueue, 'QueueName') }],
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(Res.LambdaDeadLetterQueue, 'QueueName') }],
         Threshold: 1,
         EvaluationPeriods: 1,
       }),

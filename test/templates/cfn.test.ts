@@ -1,20 +1,21 @@
-import { DuplicateLogicalIdError, mergeFragments } from '../../templates/core/template';
 import { sub } from '../../templates/core/cfn';
+import { Res } from '../../templates/core/ids';
+import { DuplicateLogicalIdError, mergeFragments } from '../../templates/core/template';
 
 describe('template fragments', () => {
   it('merges sections of several builders', () => {
     const merged = mergeFragments([
-      { Resources: { A: { Type: 'AWS::SQS::Queue' } } },
-      { Resources: { B: { Type: 'AWS::SQS::Queue' } }, Outputs: { Out: { Value: 'x' } } },
+      { Resources: { [Res.ObserverQueue]: { Type: 'AWS::SQS::Queue' } } },
+      { Resources: { [Res.LambdaDeadLetterQueue]: { Type: 'AWS::SQS::Queue' } }, Outputs: { Out: { Value: 'x' } } },
     ]);
-    expect(Object.keys(merged.Resources)).toEqual(['A', 'B']);
+    expect(Object.keys(merged.Resources)).toEqual(['EcsObserverQueue', 'LambdaDeadLetterQueue']);
     expect(merged.Outputs).toEqual({ Out: { Value: 'x' } });
   });
 
   it('rejects a logical ID that two builders define, naming section and ID', () => {
     expect(() =>
-      mergeFragments([{ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }, { Resources: { Queue: { Type: 'AWS::SNS::Topic' } } }]),
-    ).toThrow(new DuplicateLogicalIdError('Resources', 'Queue'));
+      mergeFragments([{ Resources: { [Res.AlarmTopic]: { Type: 'AWS::SQS::Queue' } } }, { Resources: { [Res.AlarmTopic]: { Type: 'AWS::SNS::Topic' } } }]),
+    ).toThrow(new DuplicateLogicalIdError('Resources', 'AlarmTopic'));
   });
 
   it('emits Fn::Sub in its one-argument form unless variables are given', () => {
