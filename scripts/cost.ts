@@ -5,7 +5,8 @@
  * template's defaults, overridden by --param (template parameters or usage assumptions).
  */
 import { PUBLISHED_STACKS } from '../templates/stacks';
-import { parseFlags, runCli, UsageError } from './lib/args';
+import { parseFlags, runCli } from './lib/args';
+import { UsageError } from './lib/errors';
 import { estimate, resolveInputs, total, USAGE_DEFAULTS } from './lib/cost/estimate';
 import { parseParamArgs } from './lib/publishing/launchUrl';
 import { PRICE_TABLE_DATE } from './lib/cost/pricing';

@@ -6,14 +6,15 @@
  * (default build/worker.template.json): real names, not NoEcho, allowed values.
  */
 import fs from 'node:fs';
-import { parseFlags, runCli, UsageError } from './lib/args';
+import { parseFlags, runCli } from './lib/args';
+import { MissingFileError, UsageError } from './lib/errors';
 import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate, type QuickCreate, type TemplateParameters } from './lib/publishing/launchUrl';
 import { templatePath } from './lib/paths';
 
 const USAGE = 'npm run launch-url -- --template-url URL --region R [--stack-name N] [--param NAME=VALUE ...] [--template FILE]';
 
 function readTemplateParameters(file: string): TemplateParameters {
-  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run npm run synth, or pass --template FILE`);
+  if (!fs.existsSync(file)) throw new MissingFileError(file, file, 'run npm run synth, or pass --template FILE');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { Parameters?: TemplateParameters }).Parameters ?? {};
 }
 

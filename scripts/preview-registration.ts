@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { parseManifest } from '../lambdas/registrar/manifest';
 import { DIGEST, planRegistration } from '../lambdas/registrar/plan';
-import { parseFlags, runCli, UsageError } from './lib/args';
+import { parseFlags, runCli } from './lib/args';
+import { UsageError } from './lib/errors';
 
 const USAGE = 'npm run preview-registration -- --manifest FILE --repo R --tag T --digest sha256:... [--account A --region R] [--work-pool P] [--json]';
 

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
+import { MissingFileError } from './lib/errors';
 import { formatFinding } from './lib/validation/cfnLint';
 import { ROOT } from './lib/paths';
-import { ToolMissingError } from './lib/run';
 import { staleExemptions } from './lib/validation/cfnGuard';
 import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const flags = parseFlags(process.argv.slice(2), { values: ['manifest'] });
   const manifestFile = flags.values.manifest;
-  if (manifestFile && !fs.existsSync(manifestFile)) throw new Error(`--manifest ${manifestFile} does not exist`);
+  if (manifestFile && !fs.existsSync(manifestFile)) throw new MissingFileError(manifestFile, `--manifest ${manifestFile}`);
   console.log(`1/3 synthesizing templates${manifestFile ? ` (registrar manifest: ${manifestFile})` : ''}`);
   const stacks = writeTemplates(undefined, manifestFile ? { manifest: { file: manifestFile, text: fs.readFileSync(manifestFile, 'utf8') } } : {});
 
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ToolMissingError || error instanceof Error ? `synth failed: ${error.message}` : error);
+    console.error(error instanceof Error ? `synth failed: ${error.message}` : error);
     process.exit(1);
   },
 );

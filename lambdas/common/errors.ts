@@ -1,14 +1,8 @@
 /**
- * Errors of the Lambdas. One base class sets `name` and keeps `cause`; subclasses carry the
- * context a person needs to act. SDK and HTTP failures are translated into these once, at the
- * boundary where they happen.
+ * Errors every Lambda shares. SDK and HTTP failures are translated into these once, at the
+ * boundary where they happen; each function adds its own in its errors.ts.
  */
-export class PrefectEcsStackError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { PrefectEcsStackError } from './PrefectEcsStackError';
 
 /** The incoming event is not one this function handles; it is logged and dropped, never retried. */
 export class InvalidEventError extends PrefectEcsStackError {
@@ -42,6 +36,13 @@ function hintFor(status: number): string {
   return '';
 }
 
+/** No answer at all: every attempt timed out or failed to connect. */
+export class NetworkError extends PrefectEcsStackError {
+  constructor(readonly url: string, reason: string, options?: ErrorOptions) {
+    super(`${reason} (${url})`, options);
+  }
+}
+
 /** Prefect could not be reached in time (timeouts, connection errors) after retries. */
 export class PrefectUnavailableError extends PrefectEcsStackError {
   constructor(readonly path: string, reason: string, options?: ErrorOptions) {
@@ -53,6 +54,13 @@ export class PrefectUnavailableError extends PrefectEcsStackError {
 export class PrefectResponseError extends PrefectEcsStackError {
   constructor(readonly path: string, reason: string, options?: ErrorOptions) {
     super(`unexpected response from Prefect on ${path}: ${reason}`, options);
+  }
+}
+
+/** An auth mode that needs a credential got none. */
+export class MissingCredentialError extends PrefectEcsStackError {
+  constructor(readonly authMode: string) {
+    super(`Prefect auth mode ${authMode} needs a credential`);
   }
 }
 

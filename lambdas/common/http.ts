@@ -3,7 +3,7 @@
  * network errors, timeouts, 429 and 5xx (Retry-After honoured, capped). Other statuses are
  * returned at once: a 401 does not get better by asking again.
  */
-import { PrefectEcsStackError, errorMessage } from './errors';
+import { NetworkError, errorMessage } from './errors';
 import { nextDelayMs, resolveRetryPolicy, retryAfterMs, type RetryPolicy } from './retry';
 
 export interface HttpPolicy extends RetryPolicy {
@@ -14,13 +14,6 @@ export interface HttpPolicy extends RetryPolicy {
 }
 
 export type FetchLike = (request: Request) => Promise<Response>;
-
-/** No answer at all: every attempt timed out or failed to connect. */
-export class NetworkError extends PrefectEcsStackError {
-  constructor(readonly url: string, reason: string, options?: ErrorOptions) {
-    super(`${reason} (${url})`, options);
-  }
-}
 
 const retryableStatus = (status: number) => status === 429 || status >= 500;
 

@@ -1,4 +1,5 @@
-import { PrefectEcsStackError } from '../common/errors';
+/** Errors of the registrar (the shared ones are in ../common/errors.ts). */
+import { PrefectEcsStackError } from '../common/PrefectEcsStackError';
 
 /** The manifest is wrong: names the file, the deployment and the field. Reported, never retried. */
 export class ManifestError extends PrefectEcsStackError {

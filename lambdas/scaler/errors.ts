@@ -1,4 +1,5 @@
-import { PrefectEcsStackError } from '../common/errors';
+/** Errors of the scaler (the shared ones are in ../common/errors.ts). */
+import { PrefectEcsStackError } from '../common/PrefectEcsStackError';
 import { ScalerEnv } from './env';
 
 /** The worker service the scaler owns does not exist (or is being deleted). */

@@ -6,6 +6,7 @@
  * ECS worker reads (Prefect's CLI nests subnets where the worker does not look, and leaves
  * security groups out, so flow runs can land in every subnet with a public IP).
  */
+import { InvalidBaseJobTemplateError } from './errors';
 import type { PoolSettings } from './settings';
 
 export interface BaseJobTemplate {
@@ -28,13 +29,6 @@ export const OWNED_VARIABLES = [
   'launch_type',
   ...Object.values(CREDENTIAL_FIELDS),
 ] as const;
-
-export class InvalidBaseJobTemplateError extends Error {
-  constructor(problem: string) {
-    super(`the work pool's base job template ${problem}`);
-    this.name = 'InvalidBaseJobTemplateError';
-  }
-}
 
 export function ownedDefaults(s: PoolSettings): Record<string, unknown> {
   const defaults: Record<string, unknown> = {

@@ -4,6 +4,7 @@
  * without one), and the reason is cut so the document stays within CloudFormation's 4 KB.
  */
 import { fetchWithRetries, type FetchLike, type HttpPolicy } from '../common/http';
+import { CfnResponseError } from './errors';
 
 export interface CfnResponseDocument {
   Status: 'SUCCESS' | 'FAILED';
@@ -29,5 +30,5 @@ export function encodeResponse(document: CfnResponseDocument): Uint8Array {
 
 export async function sendCfnResponse(url: string, document: CfnResponseDocument, policy: HttpPolicy = {}, fetchImpl?: FetchLike): Promise<void> {
   const response = await fetchWithRetries(new Request(url, { method: 'PUT', body: encodeResponse(document) }), policy, fetchImpl);
-  if (!response.ok) throw new Error(`CloudFormation response URL answered ${response.status}`);
+  if (!response.ok) throw new CfnResponseError(response.status);
 }

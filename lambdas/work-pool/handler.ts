@@ -8,6 +8,7 @@ import type { FetchLike } from '../common/http';
 import type { Logger } from '../common/log';
 import type { PrefectClient } from '../common/prefect/client';
 import { sendCfnResponse, type CfnResponseDocument } from './cfnResponse';
+import { UnknownRequestTypeError, WorkTimeoutError } from './errors';
 import { deleteWorkPool, ensureWorkPool } from './pool';
 import { readPoolSettings } from './settings';
 
@@ -28,8 +29,6 @@ interface LambdaContextLike {
 }
 
 type Outcome = { physicalId: string; data: Record<string, string>; summary: string };
-
-class WorkTimeoutError extends Error {}
 
 async function perform(event: CloudFormationCustomResourceEvent, deps: WorkPoolDeps): Promise<Outcome> {
   if (event.RequestType === 'Delete') {
@@ -52,7 +51,7 @@ async function perform(event: CloudFormationCustomResourceEvent, deps: WorkPoolD
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WorkTimeoutError(`Prefect did not finish within ${Math.round(ms / 1000)} s: check the API URL and that the Lambda can reach it`)), ms);
+    timer = setTimeout(() => reject(new WorkTimeoutError(Math.round(ms / 1000))), ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
@@ -76,7 +75,7 @@ export function createWorkPoolHandler(deps: WorkPoolDeps) {
     let document: CfnResponseDocument;
     try {
       const known = ['Create', 'Update', 'Delete'].includes(event.RequestType);
-      if (!known) throw new Error(`unknown RequestType ${JSON.stringify(event.RequestType)}`);
+      if (!known) throw new UnknownRequestTypeError(event.RequestType);
       const outcome = await withDeadline(perform(event, deps), budget);
       document = { ...base, Status: 'SUCCESS', PhysicalResourceId: outcome.physicalId, Data: outcome.data, Reason: outcome.summary };
     } catch (error) {

@@ -1,7 +1,8 @@
 /** Prefect I/O of the work pool: read it, create it from the server's ECS default, update, delete. */
-import { PrefectApiError, PrefectEcsStackError, PrefectResponseError } from '../common/errors';
+import { PrefectApiError, PrefectResponseError } from '../common/errors';
 import { expectData, type PrefectClient } from '../common/prefect/client';
 import { applyStackSettings, ownsMatch, type BaseJobTemplate } from './baseJobTemplate';
+import { WorkPoolTypeError } from './errors';
 import type { PoolSettings } from './settings';
 
 export interface PoolOutcome {
@@ -14,12 +15,6 @@ interface WorkPool {
   name: string;
   type: string;
   base_job_template: BaseJobTemplate;
-}
-
-export class WorkPoolTypeError extends PrefectEcsStackError {
-  constructor(readonly pool: string, readonly type: string) {
-    super(`work pool ${pool} exists with type "${type}", not "ecs": choose another WorkPoolName or delete that pool`);
-  }
 }
 
 async function findPool(prefect: PrefectClient, name: string): Promise<WorkPool | undefined> {

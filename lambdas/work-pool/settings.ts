@@ -2,8 +2,8 @@
  * What the stack owns in the work pool, read from the custom resource's properties. Every
  * property is checked here so a wiring mistake fails the stack with a message naming it.
  */
-import { PrefectEcsStackError } from '../common/errors';
 import { AUTH_MODES, type AuthMode } from '../common/prefect/auth';
+import { InvalidPropertiesError } from './errors';
 
 export interface PoolSettings {
   readonly workPoolName: string;
@@ -22,12 +22,6 @@ export interface PoolSettings {
   /** The credential flow runs receive from Secrets Manager; absent with authMode "none". */
   readonly credentialSecretArn?: string;
   readonly removeOnDelete: boolean;
-}
-
-export class InvalidPropertiesError extends PrefectEcsStackError {
-  constructor(readonly property: string, problem: string) {
-    super(`custom resource property ${property} ${problem}`);
-  }
 }
 
 type Props = Record<string, unknown>;

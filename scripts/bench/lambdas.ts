@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
+import { ToolFailedError } from '../lib/errors';
 import { ROOT } from '../lib/paths';
 
 const RUNS = 10;
@@ -78,7 +79,7 @@ function importMilliseconds(file: string): number {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1', ...IMPORT_ENV },
   });
-  if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr}`);
+  if (child.status !== 0) throw new ToolFailedError('node', `importing ${file} failed: ${child.stderr}`);
   return Number(child.stdout);
 }
 

@@ -7,6 +7,7 @@
  * and also 30 s and 120 s. --json prints one JSON object per trace and start time, one per line.
  */
 import { resolveWorkerStackOptions } from '../../templates/parameters/options';
+import { UsageError } from '../lib/errors';
 import { POLICY_NAMES, runBench, type BenchResult, type TargetCheck } from './scaling/run';
 import { BUILT_IN_TRACES, builtInTraceNames, loadTraceFile, type Trace } from './scaling/traces';
 
@@ -17,8 +18,6 @@ interface Args {
   workerStarts: number[];
   json: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { traces: BUILT_IN_TRACES.map((make) => make()), workerStarts: [60, 30, 120], json: false };

@@ -1,10 +1,5 @@
 /** Command-line flags of the scripts: `--name value`, repeatable ones, and booleans. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './errors';
 
 export interface FlagSpec {
   readonly values?: readonly string[];

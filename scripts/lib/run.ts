@@ -1,17 +1,11 @@
 /** Runs an external tool and captures what it said; a missing tool is a clear error. */
 import { spawnSync } from 'node:child_process';
+import { ToolMissingError } from './errors';
 
 export interface ToolResult {
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-export class ToolMissingError extends Error {
-  constructor(readonly tool: string) {
-    super(`${tool} is not installed: run "pip install -r requirements-dev.txt" (npm test and npm run synth do this for you)`);
-    this.name = 'ToolMissingError';
-  }
 }
 
 export function runTool(command: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): ToolResult {

@@ -4,6 +4,7 @@
  */
 import type { Template } from 'cloudform';
 import type { CfnValue } from './cfn';
+import { DuplicateLogicalIdError } from './errors';
 import type { CondId, ParamId, ResId } from './ids';
 
 type Section<K extends keyof Template> = NonNullable<Template[K]>[string];
@@ -55,16 +56,6 @@ export function stackTemplate(Description: string, Metadata: Record<string, unkn
     Resources: merged.Resources,
     Outputs: merged.Outputs,
   }) as StackTemplate;
-}
-
-export class DuplicateLogicalIdError extends Error {
-  constructor(
-    readonly section: string,
-    readonly logicalId: string,
-  ) {
-    super(`two builders define ${section}.${logicalId}; logical IDs must be unique in a template`);
-    this.name = 'DuplicateLogicalIdError';
-  }
 }
 
 const SECTIONS = ['Parameters', 'Conditions', 'Rules', 'Resources', 'Outputs'] as const;

@@ -5,6 +5,7 @@
  */
 import { parseManifest, watchedRepositories } from '../../lambdas/registrar/manifest';
 import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
+import { InvalidOptionError } from '../core/errors';
 import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
 
 /** An SSM advanced-tier parameter holds 8 KB. */
@@ -48,17 +49,6 @@ export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scal
   /** The parsed manifest and its text, when one is stored in the stack. */
   readonly manifest?: { readonly file: string; readonly text: string; readonly repositories: readonly string[] };
 };
-
-export class InvalidOptionError extends Error {
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    expectation: string,
-  ) {
-    super(`${option} ${expectation} (got ${JSON.stringify(value)})`);
-    this.name = 'InvalidOptionError';
-  }
-}
 
 export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): ResolvedWorkerStackOptions {
   const resolved: ResolvedWorkerStackOptions = {

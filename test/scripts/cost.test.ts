@@ -1,4 +1,5 @@
-import { CostInputError, estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
+import { estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
+import { CostInputError } from '../../scripts/lib/errors';
 import { buildServerStack } from '../../templates/stacks/server';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 

@@ -1,5 +1,5 @@
+import { LaunchUrlError } from '../../scripts/lib/errors';
 import {
-  LaunchUrlError,
   MAX_CONSOLE_URL_LENGTH,
   launchStackMarkdown,
   parseParamArgs,

@@ -5,7 +5,8 @@ import { planOracle } from '../../scripts/bench/scaling/oracle';
 import { runBench } from '../../scripts/bench/scaling/run';
 import { alwaysOnController, scalerController, simulate, type SimulationSettings } from '../../scripts/bench/scaling/simulate';
 import { delayStats, percentile } from '../../scripts/bench/scaling/stats';
-import { BUILT_IN_TRACES, TraceFormatError, loadTraceFile, parseTrace, type Trace } from '../../scripts/bench/scaling/traces';
+import { BUILT_IN_TRACES, loadTraceFile, parseTrace, type Trace } from '../../scripts/bench/scaling/traces';
+import { TraceFormatError } from '../../scripts/lib/errors';
 import { resolveWorkerStackOptions } from '../../templates/parameters/options';
 
 const settings: SimulationSettings = { ...resolveWorkerStackOptions().scaling, tickSeconds: 60, workerStartSeconds: 60 };

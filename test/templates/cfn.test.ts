@@ -1,6 +1,7 @@
 import { sub } from '../../templates/core/cfn';
 import { Res } from '../../templates/core/ids';
-import { DuplicateLogicalIdError, mergeFragments } from '../../templates/core/template';
+import { DuplicateLogicalIdError } from '../../templates/core/errors';
+import { mergeFragments } from '../../templates/core/template';
 
 describe('template fragments', () => {
   it('merges sections of several builders', () => {

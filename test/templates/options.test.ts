@@ -1,5 +1,6 @@
 import { buildWorkerStack } from '../../templates/stacks/worker';
-import { InvalidOptionError, resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
+import { InvalidOptionError } from '../../templates/core/errors';
+import { resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
 
 describe('worker stack options', () => {
   it('resolves documented defaults: scale to zero, 3 workers, 4 runs each', () => {

@@ -4,8 +4,8 @@
  * timeout and bounded retries (../http.ts); failures become this project's error classes.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import { PrefectApiError, PrefectResponseError, PrefectUnavailableError } from '../errors';
-import { NetworkError, fetchWithRetries, type FetchLike, type HttpPolicy } from '../http';
+import { NetworkError, PrefectApiError, PrefectResponseError, PrefectUnavailableError } from '../errors';
+import { fetchWithRetries, type FetchLike, type HttpPolicy } from '../http';
 import type { SecretReader } from '../aws/secrets';
 import { authorizationHeader, type AuthMode } from './auth';
 import type { paths } from './schema';

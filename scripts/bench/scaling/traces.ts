@@ -3,6 +3,7 @@
  * a loader for user files in the documented format, with errors that name the field.
  */
 import fs from 'node:fs';
+import { TraceFormatError } from '../../lib/errors';
 
 export interface TraceRun {
   readonly id: string;
@@ -89,13 +90,6 @@ function spike200(): Trace {
 
 export const BUILT_IN_TRACES: readonly (() => Trace)[] = [nightlyBatch, hourlyEtl, businessHoursAdhoc, idleWeek, spike200];
 export const builtInTraceNames = () => BUILT_IN_TRACES.map((make) => make().name);
-
-export class TraceFormatError extends Error {
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = 'TraceFormatError';
-  }
-}
 
 /** Checks a parsed trace file and returns it typed, or throws naming the first bad field. */
 export function parseTrace(value: unknown, file = 'trace'): Trace {

@@ -3,6 +3,7 @@
  * defaults overridden by the caller's values, plus a few usage assumptions (named, overridable).
  */
 import { FARGATE_SIZES } from '../../../templates/core/constants';
+import { CostInputError } from '../errors';
 import { HOURS_PER_MONTH, PRICES } from './pricing';
 
 export interface CostLine {
@@ -22,13 +23,6 @@ export const USAGE_DEFAULTS: Readonly<Record<string, string>> = {
   AlbLcu: '0.2',
   EcrGb: '1',
 };
-
-export class CostInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CostInputError';
-  }
-}
 
 type Parameters = Record<string, { Default?: unknown; AllowedValues?: unknown[] }>;
 

@@ -2,6 +2,8 @@
  * The console "quick-create" link that launches a published template in one click, with
  * non-secret parameters prefilled. Pure: the same inputs give the same URL.
  */
+import { LaunchUrlError } from '../errors';
+
 export const LAUNCH_STACK_BUTTON = 'https://s3.amazonaws.com/cloudformation-examples/cloudformation-launch-stack.png';
 /** Stay well under what browsers and the console accept for a link (2,048 is the common floor). */
 export const MAX_CONSOLE_URL_LENGTH = 2048;
@@ -15,13 +17,6 @@ export interface QuickCreate {
 
 export interface TemplateParameters {
   readonly [name: string]: { readonly NoEcho?: boolean; readonly AllowedValues?: readonly unknown[]; readonly AllowedPattern?: string };
-}
-
-export class LaunchUrlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LaunchUrlError';
-  }
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;

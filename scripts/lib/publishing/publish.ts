@@ -8,6 +8,7 @@ import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type BucketLo
 import { createHash } from 'node:crypto';
 import type { StackTemplate } from '../../../templates/core/template';
 import { toJson } from '../../../templates/core/serialize';
+import { PublishError } from '../errors';
 
 export interface PublishInput {
   readonly bucketPrefix: string;
@@ -25,13 +26,6 @@ export interface PublishedRegion {
   readonly bucket: string;
   readonly codeKeys: Readonly<Record<string, string>>;
   readonly templates: readonly { readonly name: string; readonly versionedUrl: string; readonly latestUrl: string; readonly versionedKey: string; readonly latestKey: string }[];
-}
-
-export class PublishError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PublishError';
-  }
 }
 
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9-]{1,40}$/;

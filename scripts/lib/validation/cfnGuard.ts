@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GUARD_EXEMPTIONS, type GuardExemption } from './guardExemptions';
+import { ToolFailedError } from '../errors';
 import { CFN_GUARD_PACKAGE } from '../paths';
 import { runTool } from '../run';
+import { GUARD_EXEMPTIONS, type GuardExemption } from './guardExemptions';
 
 /** The rule sets every template is checked against (folders of the Control Tower rules). */
 export const GUARD_RULE_SETS = ['identityandaccessmanagement', 'ecs', 'sqs', 'cloudwatch', 'lambda', 'ecr', 'rds', 'elasticloadbalancing'] as const;
@@ -36,7 +37,7 @@ export interface GuardReport {
 export function ruleFiles(ruleSets: readonly string[]): string[] {
   return ruleSets.flatMap((set) => {
     const dir = path.join(RULES_DIR, set);
-    if (!fs.existsSync(dir)) throw new Error(`cfn-guard rule set "${set}" not found under ${RULES_DIR}`);
+    if (!fs.existsSync(dir)) throw new ToolFailedError('cfn-guard', `cfn-guard rule set "${set}" not found under ${RULES_DIR}`);
     return fs
       .readdirSync(dir)
       .filter((file) => file.endsWith('.guard'))
@@ -55,7 +56,7 @@ export function cfnGuard(
   const result = runTool(CFN_GUARD_BINARY, args);
   // 0: all pass, 19: some rule failed; anything else is cfn-guard itself failing.
   if (result.status !== 0 && result.status !== 19) {
-    throw new Error(`cfn-guard failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}`);
+    throw new ToolFailedError('cfn-guard', `cfn-guard failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.slice(0, 500)}`);
   }
   const findings = parseFindings(result.stdout);
   const covers = (e: GuardExemption, f: GuardFinding) => e.rule === f.rule && e.resources.includes(f.resource);

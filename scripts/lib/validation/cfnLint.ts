@@ -2,6 +2,7 @@
  * cfn-lint, the AWS validator. Our bar is no error and no warning; informational findings are
  * reported but do not fail. cfn-lint's exit code is a bit mask: 2 error, 4 warning, 8 info.
  */
+import { ToolFailedError } from '../errors';
 import { runTool } from '../run';
 
 export interface LintFinding {
@@ -26,7 +27,7 @@ export function cfnLint(files: readonly string[]): LintReport {
     .filter((match): match is RegExpExecArray => match !== null)
     .map(([, file, line, rule, message]) => ({ file: file!, line: Number(line), rule: rule!, message: message! }));
   if (result.status !== 0 && findings.length === 0) {
-    throw new Error(`cfn-lint failed without findings (exit ${result.status}): ${result.stderr.trim()}`);
+    throw new ToolFailedError('cfn-lint', `cfn-lint failed without findings (exit ${result.status}): ${result.stderr.trim()}`);
   }
   return { ok: findings.every((finding) => finding.rule.startsWith('I')), findings };
 }

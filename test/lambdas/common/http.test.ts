@@ -1,4 +1,5 @@
-import { NetworkError, fetchWithRetries } from '../../../lambdas/common/http';
+import { NetworkError } from '../../../lambdas/common/errors';
+import { fetchWithRetries } from '../../../lambdas/common/http';
 
 const request = () => new Request('https://prefect.test/api/flow_runs/count', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
 

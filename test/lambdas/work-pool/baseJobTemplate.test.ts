@@ -1,5 +1,6 @@
 import { applyStackSettings, ownsMatch, type BaseJobTemplate } from '../../../lambdas/work-pool/baseJobTemplate';
-import { InvalidPropertiesError, readPoolSettings, type PoolSettings } from '../../../lambdas/work-pool/settings';
+import { InvalidPropertiesError } from '../../../lambdas/work-pool/errors';
+import { readPoolSettings, type PoolSettings } from '../../../lambdas/work-pool/settings';
 import ecsDefault from '../../fixtures/prefect/ecs-default-base-job-template.json';
 import { flowRunTask } from '../../support/prefectJobTemplate';
 import { STACK_PROPERTIES } from '../../fixtures/workPoolProperties';
