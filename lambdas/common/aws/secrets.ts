@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretUnavailableError, errorMessage } from '../errors';
+import { TtlCache } from '../ttlCache';
 
 export interface SecretReader {
   get(secretArn: string): Promise<string>;
@@ -12,18 +13,26 @@ export interface SecretReader {
 }
 
 export class CachedSecretReader implements SecretReader {
-  private readonly cache = new Map<string, { value: string; expiresAt: number }>();
+  private readonly cache: TtlCache<string, string>;
 
   constructor(
     private readonly client: Pick<SecretsManagerClient, 'send'>,
     /** How long a value is reused, in ms. @default 300000 (5 minutes) */
-    private readonly ttlMs: number = 300_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    ttlMs: number = 300_000,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new TtlCache(ttlMs, now);
+  }
 
-  async get(secretArn: string): Promise<string> {
-    const cached = this.cache.get(secretArn);
-    if (cached && cached.expiresAt > this.now()) return cached.value;
+  get(secretArn: string): Promise<string> {
+    return this.cache.getOrLoad(secretArn, () => this.read(secretArn));
+  }
+
+  invalidate(secretArn: string): void {
+    this.cache.delete(secretArn);
+  }
+
+  private async read(secretArn: string): Promise<string> {
     let value: string | undefined;
     try {
       const output = await this.client.send(new GetSecretValueCommand({ SecretId: secretArn }));
@@ -32,12 +41,6 @@ export class CachedSecretReader implements SecretReader {
       throw new SecretUnavailableError(secretArn, errorMessage(error), { cause: error });
     }
     if (!value) throw new SecretUnavailableError(secretArn, 'it has no string value');
-    const trimmed = value.trim();
-    this.cache.set(secretArn, { value: trimmed, expiresAt: this.now() + this.ttlMs });
-    return trimmed;
-  }
-
-  invalidate(secretArn: string): void {
-    this.cache.delete(secretArn);
+    return value.trim();
   }
 }
