@@ -6,7 +6,7 @@ import type { WorkPoolEnv } from '../../lambdas/work-pool/env';
 import { getAtt, iff, ref, sub } from '../core/cfn';
 import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
-import { secretArnOrEmpty, type WorkerContext } from '../worker/context';
+import { afterApiReady, secretArnOrEmpty, type WorkerContext } from '../worker/context';
 import { clusterNameValue } from '../worker/ecs';
 import { readPrefectSecret } from '../worker/iam';
 import { prefectEnvironment, stackFunction, type EnvironmentOf } from './lambda';
@@ -50,6 +50,8 @@ export function buildWorkPool(ctx: WorkerContext): TemplateFragment {
           CredentialSecretArn: secretArnOrEmpty(ctx.connection),
           RemoveOnDelete: ref(Param.RemoveWorkPoolOnDelete),
         },
+        // The function writes the pool through the Prefect API: it must be answering.
+        ...afterApiReady(ctx),
       },
     },
   };

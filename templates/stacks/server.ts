@@ -26,6 +26,8 @@ export function serverContext(): WorkerContext {
       secretArn: ref(Res.ServerAuthSecret),
       credentialVariable: CREDENTIAL_VARIABLE['auth-string'],
     },
+    // The server answers once its service is up (which waits for the database and listener).
+    apiReadyDependsOn: [Res.ServerService],
     network: { vpcId: vpcIdValue(), subnetIds: privateSubnetsValue(), assignPublicIp: 'DISABLED' },
     lambdaVpc: { subnetIds: privateSubnetsValue(), securityGroupIds: [ref(Res.LambdaSecurityGroup)] },
   };
@@ -44,8 +46,6 @@ export function buildServerStack(options: WorkerStackOptions = {}): StackTemplat
     buildServerOutputs(),
     ...workerFragments(resolved, serverContext()),
   ]);
-  // The work pool is written through the server's API: the server must be serving first.
-  Object.assign(merged.Resources[Res.WorkPool]!, { DependsOn: [Res.ServerService] });
   return stackTemplate(
     'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
     buildParameterInterface(resolved, 'server'),

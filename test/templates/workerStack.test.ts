@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import { FARGATE_SIZES } from '../../templates/core/constants';
-import { WORKER_START_SCRIPT } from '../../templates/worker/ecs';
+import { Res } from '../../templates/core/ids';
 import { parseCfnYaml, toJson, toYaml } from '../../templates/core/serialize';
+import { buildWorkPool } from '../../templates/functions/workPool';
 import { buildWorkerStack } from '../../templates/stacks/worker';
+import { parameterContext } from '../../templates/worker/context';
+import { WORKER_START_SCRIPT } from '../../templates/worker/ecs';
 import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';
 
@@ -75,6 +78,13 @@ describe('worker stack template', () => {
     expect(FARGATE_SIZES).toContain('256/512');
     expect(FARGATE_SIZES).not.toContain('256/4096');
     expect(FARGATE_SIZES).toContain('16384/122880');
+  });
+
+  it('writes the work pool once the Prefect API answers: at once for an API outside the stack, after what the context names otherwise', () => {
+    expect(resources.WorkPool).not.toHaveProperty('DependsOn');
+    expect(resources.WorkerService.DependsOn).toBe('WorkPool');
+    const serverLike = buildWorkPool({ ...parameterContext(), apiReadyDependsOn: [Res.ServerService, Res.HttpsListener] });
+    expect(JSON.parse(JSON.stringify(serverLike.Resources![Res.WorkPool]))).toMatchObject({ DependsOn: ['ServerService', 'HttpsListener'] });
   });
 
   it('checks credential combinations with Rules before anything is created', () => {
