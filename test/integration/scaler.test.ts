@@ -10,6 +10,7 @@ import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { CachedSecretReader } from '../../lambdas/common/aws/secrets';
 import { readScalerConfig } from '../../lambdas/scaler/config';
 import { ScalerEnv } from '../../lambdas/scaler/env';
+import { scalerEnvironment } from '../fixtures/scalerEnvironment';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import taskStopped from '../fixtures/events/scaler/ecs-task-stopped.json';
@@ -40,20 +41,15 @@ afterAll(async () => {
 async function scalerFor(options: { desired?: number; queues?: string; now?: () => Date; timeoutMs?: number } = {}) {
   const service = `prefect-worker-${++serviceSeq}`;
   await createWorkerService(moto, 'prefect-cluster', service, options.desired ?? 0);
-  const config = readScalerConfig({
-    [ScalerEnv.ApiUrl]: prefect.url,
-    [ScalerEnv.AuthMode]: 'api-key',
-    [ScalerEnv.SecretArn]: secretArn,
-    [ScalerEnv.WorkPool]: 'ecs-pool',
-    [ScalerEnv.WorkQueues]: options.queues ?? '',
-    [ScalerEnv.Cluster]: 'prefect-cluster',
-    [ScalerEnv.Service]: service,
-    [ScalerEnv.MinWorkers]: '0',
-    [ScalerEnv.MaxWorkers]: '3',
-    [ScalerEnv.RunsPerWorker]: '4',
-    [ScalerEnv.LookaheadSeconds]: '300',
-    [ScalerEnv.IdleGraceSeconds]: '120',
-  });
+  const config = readScalerConfig(
+    scalerEnvironment({
+      [ScalerEnv.ApiUrl]: prefect.url,
+      [ScalerEnv.AuthMode]: 'api-key',
+      [ScalerEnv.SecretArn]: secretArn,
+      [ScalerEnv.WorkQueues]: options.queues ?? '',
+      [ScalerEnv.Service]: service,
+    }),
+  );
   const logs: Record<string, unknown>[] = [];
   const secrets = new CachedSecretReader(new SecretsManagerClient(motoClientConfig(moto)));
   const handler = createScalerHandler(config, {
@@ -156,10 +152,7 @@ describe('scaler against moto ECS and the Prefect stand-in', () => {
   });
 
   it('fails loudly when the service does not exist', async () => {
-    const config = readScalerConfig({
-      [ScalerEnv.ApiUrl]: prefect.url, [ScalerEnv.AuthMode]: 'none', [ScalerEnv.WorkPool]: 'ecs-pool', [ScalerEnv.Cluster]: 'prefect-cluster', [ScalerEnv.Service]: 'no-such-service',
-      [ScalerEnv.MinWorkers]: '0', [ScalerEnv.MaxWorkers]: '3', [ScalerEnv.RunsPerWorker]: '4', [ScalerEnv.LookaheadSeconds]: '300', [ScalerEnv.IdleGraceSeconds]: '120',
-    });
+    const config = readScalerConfig(scalerEnvironment({ [ScalerEnv.ApiUrl]: prefect.url, [ScalerEnv.Service]: 'no-such-service' }));
     const missing = createScalerHandler(config, {
       ecs: new ECSClient(motoClientConfig(moto)),
       prefect: createPrefectClient(config.prefect, { secrets: new CachedSecretReader(new SecretsManagerClient(motoClientConfig(moto))) }),

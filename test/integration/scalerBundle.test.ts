@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleLambdas } from '../../scripts/lib/bundle';
 import { ScalerEnv } from '../../lambdas/scaler/env';
+import { scalerEnvironment } from '../fixtures/scalerEnvironment';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import { createSecret, createWorkerService, desiredCountOf } from '../support/motoEcs';
 import { TEST_REGION, startMotoServer, type MotoServer } from '../support/motoServer';
@@ -53,18 +54,14 @@ describe('the scaler bundle', () => {
       AWS_SESSION_TOKEN: 'testing',
       AWS_REGION: TEST_REGION,
       AWS_ENDPOINT_URL: moto.endpoint,
-      [ScalerEnv.ApiUrl]: prefect.url,
-      [ScalerEnv.AuthMode]: 'api-key',
-      [ScalerEnv.SecretArn]: secretArn,
-      [ScalerEnv.WorkPool]: 'ecs-pool',
-      [ScalerEnv.Cluster]: 'bundle-cluster',
-      [ScalerEnv.Service]: 'bundle-worker',
-      [ScalerEnv.MinWorkers]: '0',
-      [ScalerEnv.MaxWorkers]: '3',
-      [ScalerEnv.RunsPerWorker]: '4',
-      [ScalerEnv.LookaheadSeconds]: '300',
-      [ScalerEnv.IdleGraceSeconds]: '120',
-      [ScalerEnv.StackName]: 'bundle-test',
+      ...scalerEnvironment({
+        [ScalerEnv.ApiUrl]: prefect.url,
+        [ScalerEnv.AuthMode]: 'api-key',
+        [ScalerEnv.SecretArn]: secretArn,
+        [ScalerEnv.Cluster]: 'bundle-cluster',
+        [ScalerEnv.Service]: 'bundle-worker',
+        [ScalerEnv.StackName]: 'bundle-test',
+      }),
     });
     expect(stderr).toBe('');
     expect(result).toMatchObject({ desired: 1, previous: 0, reason: 'scale-out', changed: true });

@@ -1,21 +1,13 @@
 import { ConfigError } from '../../../lambdas/common/errors';
 import { readScalerConfig } from '../../../lambdas/scaler/config';
 import { ScalerEnv } from '../../../lambdas/scaler/env';
+import { scalerEnvironment } from '../../fixtures/scalerEnvironment';
 
-const env = {
-  [ScalerEnv.ApiUrl]: 'https://prefect.test/api',
+const env = scalerEnvironment({
   [ScalerEnv.AuthMode]: 'api-key',
   [ScalerEnv.SecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:p',
-  [ScalerEnv.WorkPool]: 'ecs-pool',
   [ScalerEnv.WorkQueues]: 'default, critical,',
-  [ScalerEnv.Cluster]: 'c',
-  [ScalerEnv.Service]: 's',
-  [ScalerEnv.MinWorkers]: '0',
-  [ScalerEnv.MaxWorkers]: '3',
-  [ScalerEnv.RunsPerWorker]: '4',
-  [ScalerEnv.LookaheadSeconds]: '300',
-  [ScalerEnv.IdleGraceSeconds]: '120',
-};
+});
 
 describe('scaler config', () => {
   it('reads the settings the template sets', () => {
