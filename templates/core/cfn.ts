@@ -42,7 +42,7 @@ export const cidr = (block: CfnValue, count: number, bits: number): Intrinsic =>
 /** Whether a CommaDelimitedList parameter is empty: `Fn::Join` of it gives "" exactly then. */
 export const listIsEmpty = (list: ParamId): Intrinsic => equals(join('', ref(list)), '');
 
-/** An ARN in this stack's partition, region and account (DESIGN.md: no hard-coded ARNs). */
+/** An ARN in this stack's partition, region and account: a hard-coded one breaks in any other. */
 export const arn = (service: string, resource: string, opts: { region?: boolean; account?: boolean } = {}): Intrinsic =>
   sub(
     `arn:\${AWS::Partition}:${service}:${opts.region === false ? '' : '${AWS::Region}'}:` +

@@ -1,5 +1,5 @@
 /**
- * IAM roles of the worker stack, least privilege as DESIGN.md states:
+ * IAM roles of the worker stack, least privilege as README.md's "Security model" states:
  * - worker execution role: pull the worker image, write the worker's logs, read the one secret;
  * - worker task role: what the Prefect ECS worker does to start and watch flow-run tasks;
  * - flow-run execution role: pull flow images, write flow-run logs, read the one secret;

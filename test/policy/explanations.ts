@@ -1,4 +1,4 @@
-/** Why each check exists (DESIGN.md "Least privilege" and "Secrets"). */
+/** Why each check exists (README.md's "Security model"). */
 export const EXPLANATIONS = {
   noWildcardAction: 'An Allow statement grants "*" or a whole service; name the actions.',
   wildcardResourceOnlyForUnscopedActions:

@@ -1,5 +1,5 @@
 /**
- * moto's CloudFormation lacks some resource types (DESIGN.md lists its known gaps). Rather than
+ * moto's CloudFormation lacks some resource types (MOTO_GAPS names each, with why). Rather than
  * skip the stack test, remove exactly those resources, the DependsOn entries and the outputs
  * that name them, and say what was removed: the test asserts that list, so a new gap cannot hide.
  */
@@ -7,7 +7,7 @@ export const MOTO_GAPS: readonly { readonly matches: (type: string) => boolean; 
   { matches: (type) => type === 'AWS::Lambda::Url', why: 'moto 5.2 CloudFormation has no Lambda function URL resource' },
   { matches: (type) => type.startsWith('Custom::'), why: 'moto runs custom-resource Lambdas in Docker, which no machine here has' },
 ];
-// moto 5.2 also lacks Fn::Cidr: it is computed here from the parameter defaults (tested in motoGaps.test.ts).
+// moto 5.2 also lacks Fn::Cidr: it is computed here from the parameter defaults (tested in test/templates/cidr.test.ts).
 
 type Resource = { Type: string; DependsOn?: string | string[] };
 type Template = { Parameters?: Record<string, { Default?: unknown }>; Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
