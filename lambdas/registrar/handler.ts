@@ -1,52 +1,80 @@
 /**
- * The registrar's handler: parse the ECR event, read the manifest, plan, register, and log one
- * line per deployment. A malformed or foreign event and a bad manifest are logged and dropped;
- * Prefect and AWS failures are thrown so EventBridge retries, then the DLQ keeps the event.
+ * The registrar's handler: parse the event, read the manifest, plan, register, and log one line
+ * per deployment. An image push registers the deployments its tag maps to; a change of the
+ * manifest parameter registers every deployment at its current image. A malformed or foreign
+ * event and a bad manifest are logged and dropped; a deployment Prefect refuses for good is
+ * logged and the others go on; anything that may pass is retried (then dead-lettered).
  */
 import { parseOrDrop } from '../common/events';
 import type { Logger } from '../common/log';
 import type { PrefectClient } from '../common/prefect/client';
 import { ManifestError } from './errors';
-import { parseImageAction } from './event';
-import type { EcrSender } from './images';
-import type { Manifest } from './manifest';
-import { planRegistration } from './plan';
-import { registerPush, type DeploymentResult } from './register';
+import { parseRegistrarEvent, type ImageAction, type ManifestChange } from './event';
+import type { Manifest } from './manifest/check';
+import { planCurrentImages } from './registration/current';
+import type { EcrSender } from './registration/images';
+import { planRegistration } from './registration/plan';
+import { readDeployment } from './registration/prefectReads';
+import { registerPlans, registerPush, settle, type DeploymentResult } from './registration/register';
 
 export interface RegistrarDeps {
   readonly prefect: PrefectClient;
   readonly ecr: EcrSender;
-  readonly manifest: { get(): Promise<Manifest> };
+  readonly manifest: { readonly parameterName: string; get(): Promise<Manifest>; invalidate(): void };
   readonly log: Logger;
-  readonly defaultWorkPool: string;
+  /** The work pool the stack's workers poll; deployments without work_pool.name go there. */
+  readonly workPool: string;
 }
 
 export type RegistrarResult = { readonly ignored: string } | { readonly deployments: DeploymentResult[] };
 
 export function createRegistrarHandler(deps: RegistrarDeps) {
-  return async (event: unknown): Promise<RegistrarResult> => {
-    const parsed = parseOrDrop(parseImageAction, event, deps.log);
-    if (!parsed.ok) return { ignored: parsed.reason };
-    const action = parsed.value;
-    const ignore = (reason: string) => {
-      deps.log.info('ignored push', { reason, repository: action.repository, tag: action.tag, digest: action.digest });
-      return { ignored: reason };
-    };
-    if (action.actionType !== 'PUSH' || action.result !== 'SUCCESS') return ignore(`${action.actionType || 'unknown action'} ${action.result || ''}`.trim());
-    if (!action.tag) return ignore('untagged image');
-    let manifest: Manifest;
+  const ignore = (reason: string, context: Record<string, unknown>) => {
+    deps.log.info('ignored event', { reason, ...context });
+    return { ignored: reason };
+  };
+
+  async function readManifest(): Promise<Manifest | string> {
     try {
-      manifest = await deps.manifest.get();
+      return await deps.manifest.get();
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
-      deps.log.error('bad manifest: fix it; this push is not retried', { problems: error.problems, file: error.file });
-      return { ignored: `bad manifest: ${error.message}` };
+      deps.log.error('bad manifest: fix it; this event is not retried', { problems: error.problems, file: error.file });
+      return `bad manifest: ${error.message}`;
     }
+  }
+
+  async function onPush(action: ImageAction): Promise<RegistrarResult> {
+    const context = { repository: action.repository, tag: action.tag, digest: action.digest };
+    if (action.actionType !== 'PUSH' || action.result !== 'SUCCESS') return ignore(`${action.actionType || 'unknown action'} ${action.result || ''}`.trim(), context);
+    if (!action.tag) return ignore('untagged image', context);
+    const manifest = await readManifest();
+    if (typeof manifest === 'string') return { ignored: manifest };
     const pushed = { account: action.account, region: action.region, repository: action.repository, tag: action.tag, digest: action.digest };
-    const plans = planRegistration(manifest, pushed, deps.defaultWorkPool);
-    if (plans.length === 0) return ignore('no ecr_triggers entry matches this repository and tag');
+    const plans = planRegistration(manifest, pushed);
+    if (plans.length === 0) return ignore('no ecr_triggers entry matches this repository and tag', context);
     const deployments = await registerPush(deps, pushed, plans);
-    for (const d of deployments) deps.log.info('deployment', { ...d, repository: action.repository, tag: action.tag });
+    settle(deps.log, deployments, { repository: action.repository, tag: action.tag });
     return { deployments };
+  }
+
+  async function onManifestChange(change: ManifestChange): Promise<RegistrarResult> {
+    const context = { parameter: change.name, operation: change.operation };
+    // Compared without a leading slash, however the event writes a hierarchical name.
+    if (change.name.replace(/^\//, '') !== deps.manifest.parameterName.replace(/^\//, '')) return ignore('not the manifest parameter', context);
+    if (change.operation !== 'Create' && change.operation !== 'Update') return ignore(`${change.operation} leaves the deployments as they are`, context);
+    deps.manifest.invalidate();
+    const manifest = await readManifest();
+    if (typeof manifest === 'string') return { ignored: manifest };
+    const current = await planCurrentImages(deps.ecr, manifest, change, async (d) => (await readDeployment(deps.prefect, d.flowName, d.name))?.version);
+    const deployments = [...current.waiting, ...(await registerPlans(deps, current.plans))];
+    settle(deps.log, deployments, { trigger: 'manifest change', parameter: change.name });
+    return { deployments };
+  }
+
+  return async (event: unknown): Promise<RegistrarResult> => {
+    const parsed = parseOrDrop(parseRegistrarEvent, event, deps.log);
+    if (!parsed.ok) return { ignored: parsed.reason };
+    return parsed.value.kind === 'image' ? onPush(parsed.value) : onManifestChange(parsed.value);
   };
 }

@@ -12,11 +12,12 @@ import { createRegistrarHandler } from './handler';
 import { CachedManifest } from './manifestSource';
 
 const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
+const workPool = requireString(process.env, RegistrarEnv.WorkPool);
 
 export const handler = createRegistrarHandler({
   prefect: createPrefectClient(readPrefectConnection(process.env), { secrets, http: { timeoutMs: 10_000, deadlineMs: 30_000 } }),
   ecr: new ECRClient(AWS_CLIENT_CONFIG),
-  manifest: new CachedManifest(new SSMClient(AWS_CLIENT_CONFIG), requireString(process.env, RegistrarEnv.ManifestParameter)),
+  manifest: new CachedManifest(new SSMClient(AWS_CLIENT_CONFIG), requireString(process.env, RegistrarEnv.ManifestParameter), { workPool }),
   log: createLogger('registrar'),
-  defaultWorkPool: requireString(process.env, RegistrarEnv.WorkPool),
+  workPool,
 });

@@ -1,16 +1,38 @@
-/** Reads the manifest from its SSM parameter, cached briefly: editing it needs no redeploy. */
+/**
+ * Reads the manifest from its SSM parameter, cached briefly (a Parameter Store Change event
+ * drops the cache at once). The parameter holds the JSON form that synth stores; a YAML text is
+ * refused with the command that converts it, because the Lambda carries no YAML parser (it would
+ * double the bundle; see README "Libraries").
+ */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../common/errors';
 import { TtlCache } from '../common/ttlCache';
 import { RegistrarEnv } from './env';
-import { parseManifest, type Manifest } from './manifest';
+import { ManifestError } from './errors';
+import { checkManifest, type CheckOptions, type Manifest } from './manifest/check';
+
+/** How to turn a prefect.yaml into the JSON the parameter must hold (PyYAML is what Prefect reads it with). */
+export const JSON_FORM_HINT =
+  "store its JSON form: npm run preview-registration -- --manifest prefect.yaml --json (the \"manifest\" field), or python3 -c 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))' < prefect.yaml";
+
+/** The parameter's text as a checked manifest. */
+export function manifestFromParameter(text: string, file: string, options: CheckOptions): Manifest {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ManifestError(file, [`is not JSON (YAML, perhaps?): the registrar reads the JSON form of a prefect.yaml; ${JSON_FORM_HINT}`]);
+  }
+  return checkManifest(document, file, options);
+}
 
 export class CachedManifest {
   private readonly cache: TtlCache<string, Manifest>;
 
   constructor(
     private readonly ssm: Pick<SSMClient, 'send'>,
-    private readonly parameterName: string,
+    readonly parameterName: string,
+    private readonly options: CheckOptions = {},
     /** @default 60000 (one minute) */
     ttlMs = 60_000,
     now: () => number = Date.now,
@@ -23,6 +45,11 @@ export class CachedManifest {
     return this.cache.getOrLoad(this.parameterName, () => this.read());
   }
 
+  /** Forget the kept manifest: the parameter has just changed. */
+  invalidate(): void {
+    this.cache.delete(this.parameterName);
+  }
+
   private async read(): Promise<Manifest> {
     let text: string | undefined;
     try {
@@ -31,6 +58,6 @@ export class CachedManifest {
       if ((error as Error).name === 'ParameterNotFound') throw new ConfigError(RegistrarEnv.ManifestParameter, `names ${this.parameterName}, which does not exist`);
       throw error;
     }
-    return parseManifest(text ?? '', `ssm:${this.parameterName}`);
+    return manifestFromParameter(text ?? '', `ssm:${this.parameterName}`, this.options);
   }
 }

@@ -122,6 +122,8 @@ export const Res = {
   RegistrarFunction: 'RegistrarFunction',
   RegistrarRule: 'RegistrarImagePushRule',
   RegistrarRulePermission: 'RegistrarImagePushRulePermission',
+  RegistrarManifestRule: 'RegistrarManifestChangeRule',
+  RegistrarManifestRulePermission: 'RegistrarManifestChangeRulePermission',
   EcrRepository: 'EcrRepository',
   Vpc: 'Vpc',
   InternetGateway: 'InternetGateway',

@@ -1,7 +1,15 @@
 /**
  * The registrar: an ECR push of a watched repository becomes Prefect deployments pinned to the
- * image digest. Its manifest lives in an SSM parameter (stored by the stack from a synth-time
- * prefect.yaml, or named at deploy time); its role reads only the watched repositories.
+ * image digest, and an edit of its manifest applies to the current images at once. The manifest
+ * lives in an SSM parameter (the JSON form stored by the stack from a synth-time prefect.yaml, or
+ * named at deploy time); its role reads only the watched repositories. One invocation at a time
+ * (reserved concurrency 1): reading a deployment, deciding and writing it is not atomic in
+ * Prefect, so two pushes at once could leave the older image deployed. Lambda queues the
+ * throttled asynchronous events and runs them later, for up to the event age set below
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). A FIFO
+ * queue grouped by repository was the alternative: EventBridge's SQS target takes one static
+ * MessageGroupId per target (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-events-rule-sqsparameters.html),
+ * so it would need a target per repository, which a list parameter cannot give.
  */
 import { SSM } from 'cloudform';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
@@ -57,8 +65,8 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
               Name: sub(STORED_MANIFEST_NAME),
               Type: 'String',
               Tier: 'Intelligent-Tiering',
-              Description: `prefect.yaml with ecr_triggers for the registrar (from ${o.manifest.file}); edits apply within a minute`,
-              Value: o.manifest.text,
+              Description: `prefect.yaml with ecr_triggers, as JSON, for the registrar (from ${o.manifest.file}); an edit applies at once`,
+              Value: o.manifest.json,
             }),
           }
         : {}),
@@ -76,6 +84,7 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
         ],
         environment,
         timeoutSeconds: 120,
+        reservedConcurrency: 1,
         // Prefect or AWS failures are retried, then the event lands in the dead-letter queue.
         asyncRetry: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
         condition: Cond.RegistrarEnabled,
@@ -89,9 +98,14 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
         },
       }).condition(Cond.RegistrarEnabled),
       [Res.RegistrarRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarRule).condition(Cond.RegistrarEnabled),
+      // Parameter Store Change events (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html#SSM-Parameter-Store-event-types).
+      [Res.RegistrarManifestRule]: ruleInvoking(Res.RegistrarFunction, sub('Edits of the registrar manifest of ${AWS::StackName}'), {
+        EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], detail: { name: [manifest.name], operation: ['Create', 'Update'] } },
+      }).condition(Cond.RegistrarEnabled),
+      [Res.RegistrarManifestRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarManifestRule).condition(Cond.RegistrarEnabled),
     },
   };
 }
 
-/** The registrar rule's ARN where the rule exists (for the dead-letter queue's policy). */
-export const registrarRuleArn = () => iff(Cond.RegistrarEnabled, getAtt(Res.RegistrarRule, 'Arn'), noValue());
+/** The registrar rules' ARNs where the rules exist (for the dead-letter queue's policy). */
+export const registrarRuleArns = () => [Res.RegistrarRule, Res.RegistrarManifestRule].map((rule) => iff(Cond.RegistrarEnabled, getAtt(rule, 'Arn'), noValue()));

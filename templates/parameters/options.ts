@@ -3,7 +3,8 @@
  * parameters, so a team can publish a template with its own defaults. Every option is
  * validated before anything is built; the error names the option, the value and what is allowed.
  */
-import { parseManifest, watchedRepositories } from '../../lambdas/registrar/manifest';
+import { watchedRepositories } from '../../lambdas/registrar/manifest/check';
+import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
 import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
 import { InvalidOptionError } from '../core/errors';
 import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
@@ -46,8 +47,11 @@ export interface WorkerStackOptions {
 
 export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scaling' | 'manifest'>> & {
   readonly scaling: Required<ScalingDefaults>;
-  /** The parsed manifest and its text, when one is stored in the stack. */
-  readonly manifest?: { readonly file: string; readonly text: string; readonly repositories: readonly string[] };
+  /**
+   * The manifest stored in the stack: its file, its checked JSON form (what the SSM parameter
+   * holds and the registrar reads) and the repositories it watches.
+   */
+  readonly manifest?: { readonly file: string; readonly json: string; readonly repositories: readonly string[] };
 };
 
 export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): ResolvedWorkerStackOptions {
@@ -67,15 +71,17 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
   validate(resolved);
   if (options.manifest) {
     // Throws ManifestError naming the file, the deployment and the field.
-    const parsed = parseManifest(options.manifest.text, options.manifest.file);
-    const repositories = watchedRepositories(parsed);
-    if (Buffer.byteLength(options.manifest.text) > MANIFEST_MAX_BYTES) {
-      throw new InvalidOptionError('manifest', options.manifest.file, `must be at most ${MANIFEST_MAX_BYTES} bytes (an SSM parameter's limit); drop comments or build:/push: sections`);
+    const { manifest, document } = readManifest(options.manifest.text, options.manifest.file, { workPool: resolved.workPoolName });
+    const repositories = watchedRepositories(manifest);
+    // The Lambda reads JSON: no YAML parser in its bundle (README "Libraries").
+    const json = JSON.stringify(document);
+    if (Buffer.byteLength(json) > MANIFEST_MAX_BYTES) {
+      throw new InvalidOptionError('manifest', options.manifest.file, `must be at most ${MANIFEST_MAX_BYTES} bytes as JSON (an SSM parameter's limit; got ${Buffer.byteLength(json)}); drop build:/push: sections or definitions:`);
     }
     if (repositories.length > MAX_WATCHED_REPOSITORIES) {
       throw new InvalidOptionError('manifest', options.manifest.file, `may watch at most ${MAX_WATCHED_REPOSITORIES} repositories (got ${repositories.length})`);
     }
-    return { ...resolved, manifest: { ...options.manifest, repositories } };
+    return { ...resolved, manifest: { file: options.manifest.file, json, repositories } };
   }
   return resolved;
 }

@@ -6,7 +6,7 @@
 import { getAtt, ref, sub } from '../core/cfn';
 import { Cond, Res, type CondId } from '../core/ids';
 import { mergeFragments, stackTemplate, type StackTemplate, type TemplateFragment } from '../core/template';
-import { buildRegistrar, registrarRuleArn } from '../functions/registrar';
+import { buildRegistrar, registrarRuleArns } from '../functions/registrar';
 import { buildScaler } from '../functions/scaler';
 import { buildWorkPool } from '../functions/workPool';
 import { buildParameterInterface, buildParameters } from '../parameters/buildParameters';
@@ -80,7 +80,7 @@ export function workerFragments(resolved: ResolvedWorkerStackOptions, ctx: Worke
     buildCluster(),
     buildWorker(ctx),
     buildEcsObserver(),
-    buildLambdaDeadLetterQueue([getAtt(Res.ScalerScheduleRule, 'Arn'), getAtt(Res.ScalerTaskStateRule, 'Arn'), registrarRuleArn()]),
+    buildLambdaDeadLetterQueue([getAtt(Res.ScalerScheduleRule, 'Arn'), getAtt(Res.ScalerTaskStateRule, 'Arn'), ...registrarRuleArns()]),
     buildScaler(ctx),
     buildWorkPool(ctx),
     buildRegistrar(resolved, ctx),

@@ -64,14 +64,26 @@ export async function expectData<T>(path: string, call: () => Promise<FetchResul
     throw error;
   }
   if (!result.response.ok) {
-    throw new PrefectApiError(result.response.status, path, summarize(result.error));
+    throw new PrefectApiError(result.response.status, path, prefectMessage(result.error));
   }
   return result.data as T;
 }
 
-function summarize(body: unknown): string {
+/**
+ * Prefect's own words from an error body, never the echoed request (a 422 repeats the body sent,
+ * which may hold resolved secrets). Prefect's validation handler answers
+ * `{exception_message, exception_detail: [{loc, msg, type}], request_body}`
+ * (3.6.28:src/prefect/server/api/server.py:L199-L212, 2.20.0 likewise at L138-L149); other
+ * errors FastAPI's `{detail}`.
+ */
+export function prefectMessage(body: unknown): string {
   if (body === undefined || body === null) return '';
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  if (typeof body !== 'object') return clip(String(body));
+  const b = body as { exception_message?: unknown; exception_detail?: unknown; detail?: unknown };
+  const items = Array.isArray(b.exception_detail) ? b.exception_detail : Array.isArray(b.detail) ? b.detail : undefined;
+  const listed = (items ?? []).map((item: { loc?: unknown[]; msg?: unknown }) => `${(item.loc ?? []).join('.')}: ${String(item.msg ?? '')}`).join('; ');
+  const head = typeof b.exception_message === 'string' ? b.exception_message : typeof b.detail === 'string' ? b.detail : '';
+  return clip([head, listed].filter(Boolean).join(' ') || JSON.stringify(Object.keys(body)));
 }
 
+const clip = (text: string) => (text.length > 500 ? `${text.slice(0, 500)}…` : text);

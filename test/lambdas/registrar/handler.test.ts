@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import { createLogger } from '../../../lambdas/common/log';
 import { createPrefectClient } from '../../../lambdas/common/prefect/client';
 import { createRegistrarHandler } from '../../../lambdas/registrar/handler';
+import { readManifest } from '../../../lambdas/registrar/manifest/fromYaml';
 import { CachedManifest } from '../../../lambdas/registrar/manifestSource';
 import { imageActionEvent } from '../../support/ecrPush';
 
-const MANIFEST = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
+/** What synth stores in the SSM parameter: the fixture's JSON form. */
+const MANIFEST = JSON.stringify(readManifest(fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8'), 'prefect.yaml').document);
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 
 function harness(prefect: (request: Request) => Response | Promise<Response> = () => Response.json({}, { status: 500 })) {
@@ -28,9 +30,9 @@ function harness(prefect: (request: Request) => Response | Promise<Response> = (
       },
     }),
     ecr: new ECRClient({ region: 'us-east-1' }),
-    manifest: new CachedManifest(new SSMClient({ region: 'us-east-1' }), '/prefect/manifest', 60_000, () => now),
+    manifest: new CachedManifest(new SSMClient({ region: 'us-east-1' }), '/prefect/manifest', { workPool: 'ecs-pool' }, 60_000, () => now),
     log: createLogger('registrar', () => undefined),
-    defaultWorkPool: 'ecs-pool',
+    workPool: 'ecs-pool',
   });
   return { handler, ecr, ssm, calls, advance: (ms: number) => (now += ms) };
 }
@@ -68,9 +70,26 @@ describe('registrar handler', () => {
     expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
   });
 
-  it('throws on a Prefect 500 so EventBridge retries', async () => {
+  it('throws on a Prefect 500 after trying every deployment, naming each outcome, so the event is retried', async () => {
     const h = harness();
     h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
-    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow(/500 from Prefect/);
+    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow(
+      /^registration incomplete, retrying: run-etl\/etl-daily retrying \(500 from Prefect on \/deployments\/name\/run-etl\/etl-daily.*; run-etl\/etl-backfill retrying/,
+    );
+    expect(h.calls).toEqual(['GET /api/deployments/name/run-etl/etl-daily', 'GET /api/deployments/name/run-etl/etl-backfill']);
+  });
+
+  it('reads the manifest again at once when the parameter changes, and ignores other parameters', async () => {
+    const h = harness();
+    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
+    const change = (name: string, operation = 'Update') => ({ source: 'aws.ssm', 'detail-type': 'Parameter Store Change', account: '123456789012', region: 'us-east-1', detail: { name, operation, type: 'String' } });
+    expect(await h.handler(change('/other'))).toEqual({ ignored: 'not the manifest parameter' });
+    expect(await h.handler(change('/prefect/manifest', 'Delete'))).toEqual({ ignored: 'Delete leaves the deployments as they are' });
+    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    const result = await h.handler(change('/prefect/manifest'));
+    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+    expect(h.ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'flows/etl', filter: { tagStatus: 'TAGGED' }, maxResults: 1000 });
+    expect((result as { deployments: { outcome: string; reason: string }[] }).deployments[0]).toEqual(expect.objectContaining({ outcome: 'skipped', reason: 'no image of flows/etl has a tag matching v*, main yet' }));
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * Reads a prefect.yaml as Prefect does, for synth and the preview (never bundled into the
+ * Lambda, which reads the stored JSON form): `yaml.safe_load` of PyYAML
+ * (3.6.28:src/prefect/cli/deploy/_config.py:L127-L136), i.e. YAML 1.1 with PyYAML's own
+ * booleans and floats, then the checks of check.ts with Python's zone names and an rrule parser.
+ * test/integration/prefectParity.test.ts compares the result with PyYAML's.
+ */
+import { parse, type ScalarTag } from 'yaml';
+import rrule from 'rrule';
+import { ManifestError } from '../errors';
+import { checkManifest, type CheckOptions, type Manifest } from './check';
+import { isMapping } from './shape';
+import type { Json } from './placeholders';
+import { zoneCheck } from './schedules';
+import { ZONE_NAMES } from './zoneNames';
+
+/** PyYAML's resolver (yaml/resolver.py): no y/n booleans, floats need a dot, the exponent a sign. */
+const PYYAML_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const PYYAML_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?)$/;
+
+class Timestamp {
+  constructor(readonly text: string) {}
+}
+
+function customTags(tags: unknown[]): unknown[] {
+  // Keep yaml's YAML 1.1 tags but PyYAML's booleans, decimal floats and timestamps.
+  const replaced = (t: ScalarTag) =>
+    t.tag === 'tag:yaml.org,2002:bool' || t.tag === 'tag:yaml.org,2002:timestamp' || (t.tag === 'tag:yaml.org,2002:float' && t.format !== 'TIME' && !String(t.test).includes('inf'));
+  const kept = (tags as ScalarTag[]).filter((t) => !replaced(t));
+  const bool: ScalarTag = { tag: 'tag:yaml.org,2002:bool', default: true, test: PYYAML_BOOL, resolve: (s) => /^(?:y|Y|t|T|o[nN]|O[nN])/.test(s) };
+  const float: ScalarTag = { tag: 'tag:yaml.org,2002:float', default: true, test: PYYAML_FLOAT, resolve: (s) => Number(s.replace(/_/g, '')) };
+  const timestamp: ScalarTag = {
+    tag: 'tag:yaml.org,2002:timestamp',
+    default: true,
+    test: /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\.[0-9]+)?)(?:[ \t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+    resolve: (s) => new Timestamp(s),
+  };
+  return [...kept, bool, float, timestamp];
+}
+
+/**
+ * A PyYAML timestamp as pydantic's JSON dump (`model_dump(mode="json")`, _config.py:L165-L167)
+ * writes it: 2024-01-01, 2024-01-01T10:00:00Z, 2024-01-01T10:00:00.500000+02:00.
+ */
+export function timestampText(text: string): string {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[tT]|[ \t]+)(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[ \t]*(Z|[-+]\d{1,2}(?::\d{2})?))?)?$/.exec(text);
+  if (!m) return text;
+  const two = (s: string) => s.padStart(2, '0');
+  const date = `${m[1]}-${two(m[2]!)}-${two(m[3]!)}`;
+  if (m[4] === undefined) return date;
+  const micro = m[7] ? `.${m[7].slice(0, 6).padEnd(6, '0')}` : '';
+  const zone = m[8] === undefined ? '' : m[8] === 'Z' || /^[-+]0?0(?::00)?$/.test(m[8]) ? 'Z' : `${m[8][0]}${two(m[8].slice(1).split(':')[0]!)}:${m[8].split(':')[1] ?? '00'}`;
+  return `${date}T${two(m[4])}:${m[5]}:${m[6]}${micro}${zone}`;
+}
+
+/** Where a YAML timestamp is data (a flow parameter, a job variable, a step input), not a field Prefect types as text. */
+const FREE_FORM = /^(?:definitions|build|push|pull)\b|^deployments\[\d+\]\.(?:parameters|work_pool\.job_variables|build|push|pull|triggers|schedules\[\d+\]\.parameters)\b/;
+
+function plain(value: unknown, path: string, typedTimestamps: string[]): Json {
+  if (value instanceof Timestamp) {
+    if (!FREE_FORM.test(path)) typedTimestamps.push(path);
+    return timestampText(value.text);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => plain(v, `${path}[${i}]`, typedTimestamps));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, path ? `${path}.${k}` : k, typedTimestamps)]));
+  return value as Json;
+}
+
+/** A prefect.yaml's text as the JSON document Prefect would see. */
+export function loadYaml(text: string, file: string): Json {
+  let loaded: unknown;
+  try {
+    loaded = parse(text, { version: '1.1', customTags: customTags as never, merge: true, uniqueKeys: false });
+  } catch (error) {
+    throw new ManifestError(file, [`is not valid YAML (${(error as Error).message.split('\n')[0]})`]);
+  }
+  const typedTimestamps: string[] = [];
+  const document = plain(loaded ?? {}, '', typedTimestamps);
+  if (typedTimestamps.length > 0) {
+    throw new ManifestError(file, typedTimestamps.map((p) => `${p}: PyYAML reads this unquoted value as a date, where Prefect wants text: quote it`));
+  }
+  return document;
+}
+
+/** Why dateutil's rrulestr would refuse a rule (npm rrule is a port of it). */
+export function rruleProblem(rule: string): string | undefined {
+  try {
+    rrule.rrulestr(rule);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The full check of synth and preview: YAML as PyYAML reads it, zone names, rrules. */
+export function readManifest(text: string, file: string, options: Omit<CheckOptions, 'timezone' | 'rrule'> = {}): { manifest: Manifest; document: Json } {
+  const document = loadYaml(text, file);
+  if (!isMapping(document)) throw new ManifestError(file, ['must be a YAML mapping with deployments: and ecr_triggers:']);
+  return { manifest: checkManifest(document, file, { ...options, timezone: zoneCheck(ZONE_NAMES), rrule: rruleProblem }), document };
+}

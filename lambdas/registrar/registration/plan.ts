@@ -1,0 +1,53 @@
+/**
+ * Which deployments an image registers: pure, from the manifest and the image. Shared by the
+ * Lambda and by `npm run preview-registration`.
+ */
+import { tagMatches, type Manifest, type ManifestDeployment } from '../manifest/check';
+
+export interface PushedImage {
+  readonly account: string;
+  readonly region: string;
+  readonly repository: string;
+  readonly tag: string;
+  /** sha256:<64 hex> */
+  readonly digest: string;
+}
+
+/** One deployment to register at one image. */
+export interface PlannedDeployment {
+  readonly flow: string;
+  readonly name: string;
+  readonly image: string;
+  readonly pushed: PushedImage;
+  readonly deployment: ManifestDeployment;
+}
+
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** The registry of an account and region, in that region's partition. */
+export function registryDomain(account: string, region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${suffix}`;
+}
+
+export const imageName = (p: PushedImage) => `${registryDomain(p.account, p.region)}/${p.repository}`;
+export const imageReference = (p: PushedImage) => `${imageName(p)}@${p.digest}`;
+
+/** The default version, "<tag>-<first 12 hex of the digest>": readable, and unique per image. */
+export const versionOf = (p: PushedImage) => `${p.tag}-${p.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
+
+export const planned = (deployment: ManifestDeployment, pushed: PushedImage): PlannedDeployment => ({
+  flow: deployment.flowName,
+  name: deployment.name,
+  image: imageReference(pushed),
+  pushed,
+  deployment,
+});
+
+/** Whether a push of this tag to this repository registers the deployment. */
+export const registersOn = (d: ManifestDeployment, repository: string, tag: string) => d.repository === repository && d.tagPatterns.some((p) => tagMatches(p, tag));
+
+/** The deployments a push of `repository:tag` maps to (empty when none does), in manifest order. */
+export function planRegistration(manifest: Manifest, pushed: PushedImage): PlannedDeployment[] {
+  return manifest.deployments.filter((d) => registersOn(d, pushed.repository, pushed.tag)).map((d) => planned(d, pushed));
+}
