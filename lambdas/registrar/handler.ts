@@ -12,6 +12,7 @@ import { ManifestError } from './errors';
 import { parseRegistrarEvent, type ImageAction, type ManifestChange } from './event';
 import type { Manifest } from './manifest/check';
 import { planCurrentImages } from './registration/current';
+import { deployedImage } from './registration/decide';
 import type { EcrSender } from './registration/images';
 import { planRegistration } from './registration/plan';
 import { readDeployment } from './registration/prefectReads';
@@ -66,8 +67,12 @@ export function createRegistrarHandler(deps: RegistrarDeps) {
     deps.manifest.invalidate();
     const manifest = await readManifest();
     if (typeof manifest === 'string') return { ignored: manifest };
-    const current = await planCurrentImages(deps.ecr, manifest, change, async (d) => (await readDeployment(deps.prefect, d.flowName, d.name))?.version);
-    const deployments = [...current.waiting, ...(await registerPlans(deps, current.plans))];
+    const items = await planCurrentImages(deps.ecr, manifest, change, async (d) => {
+      const existing = await readDeployment(deps.prefect, d.flowName, d.name);
+      return { version: existing?.version, image: deployedImage(existing) };
+    });
+    const deployments: DeploymentResult[] = [];
+    for (const item of items) deployments.push(...('outcome' in item ? [item] : await registerPlans(deps, [item])));
     settle(deps.log, deployments, { trigger: 'manifest change', parameter: change.name });
     return { deployments };
   }

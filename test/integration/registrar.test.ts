@@ -1,7 +1,8 @@
 /**
  * The registrar end to end: moto ECR (real digests from PutImage, a tag moved by a second push),
- * the manifest in moto SSM, and the Prefect stand-in validating every request against the
- * OpenAPI schema. Duplicate and out-of-order events, bad input and Prefect faults.
+ * the manifest's JSON form in moto SSM, and the Prefect stand-in validating every request against
+ * the OpenAPI schema. Duplicate, concurrent and out-of-order events, manifest edits without a
+ * push, blocks and variables, a Prefect 2 server's 422, bad input and Prefect faults.
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -9,13 +10,19 @@ import fs from 'node:fs';
 import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { createRegistrarHandler } from '../../lambdas/registrar/handler';
+import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
 import { CachedManifest } from '../../lambdas/registrar/manifestSource';
+import { buildWorkerStack } from '../../templates/stacks/worker';
 import { addDeploymentRoutes } from '../support/deploymentStandIn';
 import { ACCOUNT, createRepository, imageActionEvent, pushImage } from '../support/ecrPush';
-import { motoClientConfig, startMotoServer, type MotoServer } from '../support/motoServer';
+import { LambdaAsyncQueue } from '../support/lambdaAsyncQueue';
+import { motoClientConfig, startMotoServer, TEST_REGION, type MotoServer } from '../support/motoServer';
 import { PrefectStandIn } from '../support/prefectStandIn';
 
-const MANIFEST = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
+const YAML = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
+/** What synth stores: the checked JSON form. */
+const jsonForm = (yaml: string) => JSON.stringify(readManifest(yaml, 'prefect.yaml').document);
+const MANIFEST = jsonForm(YAML);
 const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
 let moto: MotoServer;
 let prefect: PrefectStandIn;
@@ -26,18 +33,22 @@ async function putManifest(name: string, text: string) {
   await new SSMClient(motoClientConfig(moto)).send(new PutParameterCommand({ Name: name, Value: text, Type: 'String', Overwrite: true }));
 }
 
-function registrar(manifestParameter = '/prefect/manifest', ttlMs = 0) {
+function registrar(manifestParameter = '/prefect/manifest', server: PrefectStandIn = prefect) {
   return createRegistrarHandler({
-    prefect: createPrefectClient({ apiUrl: prefect.url, authMode: 'none' }, {
+    prefect: createPrefectClient({ apiUrl: server.url, authMode: 'none' }, {
       secrets: { get: async () => '', invalidate: () => undefined },
-      http: { attempts: 2, baseDelayMs: 5, timeoutMs: 1000, deadlineMs: 3000 },
+      http: { attempts: 2, baseDelayMs: 5, timeoutMs: 3000, deadlineMs: 6000 },
     }),
     ecr: new ECRClient(motoClientConfig(moto)),
-    manifest: new CachedManifest(new SSMClient(motoClientConfig(moto)), manifestParameter, ttlMs),
+    manifest: new CachedManifest(new SSMClient(motoClientConfig(moto)), manifestParameter, { workPool: 'ecs-pool' }, 0),
     log: createLogger('registrar', (line) => logs.push(JSON.parse(line))),
-    defaultWorkPool: 'ecs-pool',
+    workPool: 'ecs-pool',
   });
 }
+
+const manifestChanged = (name: string) => ({ version: '0', 'detail-type': 'Parameter Store Change', source: 'aws.ssm', account: ACCOUNT, region: TEST_REGION, detail: { operation: 'Update', name, type: 'String' } });
+const outcomes = (result: unknown) => (result as { deployments: { deployment: string; outcome: string }[] }).deployments.map((d) => `${d.deployment} ${d.outcome}`);
+const imageOf = (d: Record<string, unknown> | undefined) => (d?.job_variables as { image?: string } | undefined)?.image;
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -79,7 +90,7 @@ describe('registrar', () => {
       version: `v1.0.0-${digest.slice(7, 19)}`,
       job_variables: { image: `${REGISTRY}/flows/etl@${digest}`, cpu: 1024, memory: 4096 },
       pull_steps: [{ 'prefect.deployments.steps.set_working_directory': { directory: '/opt/prefect/flows' } }],
-      schedules: [{ schedule: { cron: '0 2 * * *', timezone: 'Europe/Berlin' }, active: true }],
+      schedules: [expect.objectContaining({ schedule: { cron: '0 2 * * *', timezone: 'Europe/Berlin', day_or: true }, active: true })],
       tags: ['etl', 'nightly'],
       concurrency_limit: 1,
       paused: false,
@@ -148,23 +159,80 @@ describe('registrar', () => {
   });
 
   it('reports a bad manifest and does not retry it; an edited manifest applies without redeploy', async () => {
-    await putManifest('/prefect/broken', MANIFEST.replace('paused: true', 'paused: sometimes'));
+    await putManifest('/prefect/broken', MANIFEST.replace('"paused":true', '"paused":"sometimes"'));
     const digest = await pushImage(moto, 'flows/reports', 'release-1');
     const bad = await registrar('/prefect/broken')(imageActionEvent('flows/reports', 'release-1', digest));
-    expect(bad).toEqual({ ignored: expect.stringContaining('bad manifest: ssm:/prefect/broken: deployment "etl-backfill"/paused') });
-    expect(logs.find((l) => l.level === 'ERROR')!.message).toBe('bad manifest: fix it; this push is not retried');
+    expect(bad).toEqual({ ignored: expect.stringContaining('bad manifest: ssm:/prefect/broken: deployment "etl-backfill": paused must be a boolean') });
+    expect(logs.find((l) => l.level === 'ERROR')!.message).toBe('bad manifest: fix it; this event is not retried');
     await putManifest('/prefect/broken', MANIFEST);
     const fixed = await registrar('/prefect/broken')(imageActionEvent('flows/reports', 'release-1', digest));
     expect((fixed as { deployments: { deployment: string }[] }).deployments.map((d) => d.deployment)).toEqual(['weekly-report/report']);
   });
 
-  it('throws on Prefect faults so EventBridge retries, then the DLQ keeps the event', async () => {
+  it('throws on Prefect faults after trying every deployment, so the event is retried; the retry completes', async () => {
     const digest = await pushImage(moto, 'flows/etl', 'v4.0.0');
     prefect.injectFault({ path: /^\/flows\/$/, status: 503, times: 10 });
-    await expect(registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest))).rejects.toThrow(/503 from Prefect on \/flows\//);
+    await expect(registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest))).rejects.toThrow(
+      /registration incomplete, retrying: run-etl\/etl-daily retrying \(503 from Prefect on \/flows\/: injected fault\); run-etl\/etl-backfill retrying \(503/,
+    );
     prefect.clearFaults();
-    prefect.injectFault({ path: /^\/deployments\/$/, status: 200, body: 'garbage', times: 10 });
+    prefect.injectFault({ path: /^\/deployments\/$/, status: 200, body: 'garbage', times: 2 });
     await expect(registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest))).rejects.toThrow(/unexpected response from Prefect on \/deployments\/: body is not JSON/);
+    prefect.clearFaults();
+    expect(outcomes(await registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest)))).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill updated']);
+  });
+
+  it('a partial failure names each outcome: a deployment Prefect refuses (422) is logged, not retried, and the others are written', async () => {
+    const digest = await pushImage(moto, 'flows/etl', 'v4.1.0');
+    prefect.injectFault({
+      path: /^\/deployments\/$/,
+      when: (r) => (r.body as { name?: string }).name === 'etl-daily',
+      status: 422,
+      body: JSON.stringify({ exception_message: 'Invalid request received.', exception_detail: [{ type: 'value_error', loc: ['body'], msg: 'Value error, A deployment cannot have both a concurrency limit and a global concurrency limit.' }], request_body: { secret: 'x' } }),
+    });
+    const result = await registrar()(imageActionEvent('flows/etl', 'v4.1.0', digest));
+    expect(outcomes(result)).toEqual(['run-etl/etl-daily failed', 'run-etl/etl-backfill updated']);
+    const failed = logs.find((l) => l.outcome === 'failed')!;
+    expect(failed).toMatchObject({ level: 'ERROR', deployment: 'run-etl/etl-daily', reason: '422 from Prefect on /deployments/: Invalid request received. body: Value error, A deployment cannot have both a concurrency limit and a global concurrency limit.' });
+    expect(JSON.stringify(logs)).not.toContain('"secret"');
+  });
+
+  it('applies a manifest edit to the current images without a push, and a repeat changes nothing', async () => {
+    const digest = await pushImage(moto, 'flows/etl', 'v5.0.0');
+    await registrar()(imageActionEvent('flows/etl', 'v5.0.0', digest));
+    const daily = store.byName('run-etl', 'etl-daily')!;
+    const image = imageOf(daily);
+    await putManifest('/prefect/manifest', jsonForm(YAML.replace('description: Nightly load into the warehouse', 'description: Nightly load, edited').replace('tags: [etl, nightly]', 'tags: [etl, nightly, edited]')));
+    const result = await registrar()(manifestChanged('/prefect/manifest'));
+    expect(outcomes(result)).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill unchanged', 'weekly-report/report unchanged']);
+    const edited = store.byName('run-etl', 'etl-daily')!;
+    expect(edited).toMatchObject({ description: 'Nightly load, edited', tags: ['etl', 'nightly', 'edited'], version: daily.version });
+    expect(imageOf(edited)).toBe(image);
+    expect(outcomes(await registrar()(manifestChanged('/prefect/manifest')))).toEqual(['run-etl/etl-daily unchanged', 'run-etl/etl-backfill unchanged', 'weekly-report/report unchanged']);
+    await putManifest('/prefect/manifest', MANIFEST);
+    await registrar()(manifestChanged('/prefect/manifest'));
+  });
+
+  it('resolves block and variable placeholders through the Prefect API; pull steps keep theirs for run time', async () => {
+    store.blocks.set('json/etl-settings', { value: { cpu: 2048, queue: 'nightly' } });
+    store.variables.set('owner', 'data-team');
+    const yaml = YAML.replace('description: Nightly load into the warehouse', "description: 'owned by {{ prefect.variables.owner }}'")
+      .replace('        cpu: 1024', "        cpu: '{{ prefect.blocks.json.etl-settings.cpu }}'")
+      .replace('      directory: /opt/prefect/flows', "      directory: /opt/prefect/flows\n  - prefect.deployments.steps.git_clone:\n      repository: https://example.com/repo.git\n      access_token: '{{ prefect.blocks.secret.github-token }}'");
+    await putManifest('/prefect/templated', jsonForm(yaml));
+    const digest = await pushImage(moto, 'flows/etl', 'v6.0.0');
+    expect(outcomes(await registrar('/prefect/templated')(imageActionEvent('flows/etl', 'v6.0.0', digest)))).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill updated']);
+    const daily = store.byName('run-etl', 'etl-daily')!;
+    expect(daily).toMatchObject({ description: 'owned by data-team', job_variables: { image: `${REGISTRY}/flows/etl@${digest}`, cpu: 2048, memory: 4096 } });
+    expect(daily.pull_steps).toEqual(expect.arrayContaining([{ 'prefect.deployments.steps.git_clone': { repository: 'https://example.com/repo.git', access_token: '{{ prefect.blocks.secret.github-token }}' } }]));
+    expect(prefect.requests.find((r) => r.path.startsWith('/block_types/'))!.path).toBe('/block_types/slug/json/block_documents/name/etl-settings');
+  });
+
+  it('a missing block fails that deployment for good, naming it', async () => {
+    await putManifest('/prefect/missing-block', jsonForm(YAML.replace('        cpu: 1024', "        cpu: '{{ prefect.blocks.json.nope }}'")));
+    const digest = await pushImage(moto, 'flows/etl', 'v6.1.0');
+    const result = await registrar('/prefect/missing-block')(imageActionEvent('flows/etl', 'v6.1.0', digest));
+    expect((result as { deployments: { outcome: string; reason: string }[] }).deployments[0]).toMatchObject({ outcome: 'failed', reason: 'the block {{ prefect.blocks.json.nope }} does not exist in Prefect' });
   });
 
   it('measures end-to-end registration time (median of 20)', async () => {
@@ -178,5 +246,59 @@ describe('registrar', () => {
     times.sort((a, b) => a - b);
     console.log(`registration end to end against moto ECR/SSM and the stand-in: median ${times[10]!.toFixed(1)} ms, max ${times[19]!.toFixed(1)} ms (n=20)`);
     expect(store.byName('weekly-report', 'report')!.version).toMatch(/^release-119-/);
+  });
+});
+
+describe('registrar under concurrent pushes', () => {
+  /** The registrar function's reserved concurrency, as the template sets it. */
+  const reserved = (buildWorkerStack().Resources.RegistrarFunction as { Properties: { ReservedConcurrentExecutions?: number } }).Properties.ReservedConcurrentExecutions;
+
+  /** Two pushes at once; the stand-in answers the older image's write late, the interleaving that lets it win. */
+  async function race(concurrency: number, newerFirst: boolean): Promise<{ older: string; newer: string }> {
+    const tag = `release-race-${concurrency}-${newerFirst}`;
+    const older = await pushImage(moto, 'flows/reports', `${tag}-a`);
+    await new Promise((r) => setTimeout(r, 1100)); // ECR push times have one-second resolution
+    const newer = await pushImage(moto, 'flows/reports', `${tag}-b`);
+    prefect.injectFault({ path: /^\/deployments\/$/, when: (r) => JSON.stringify(r.body).includes(older), delayMs: 600, times: 1 });
+    const lambda = new LambdaAsyncQueue(registrar(), concurrency);
+    const events = [imageActionEvent('flows/reports', `${tag}-a`, older), imageActionEvent('flows/reports', `${tag}-b`, newer)];
+    await Promise.all((newerFirst ? events.reverse() : events).map((e) => lambda.invoke(e)));
+    return { older, newer };
+  }
+
+  it('the template reserves a concurrency of 1 for the registrar', () => {
+    expect(reserved).toBe(1);
+  });
+
+  it.each([false, true])('with that concurrency the older image never wins (newer event first: %s)', async (newerFirst) => {
+    const { newer } = await race(reserved!, newerFirst);
+    expect(imageOf(store.byName('weekly-report', 'report'))).toBe(`${REGISTRY}/flows/reports@${newer}`);
+  });
+
+  it('without it the race is real: the older image wins (why the reservation exists)', async () => {
+    const { older } = await race(Infinity, false);
+    expect(imageOf(store.byName('weekly-report', 'report'))).toBe(`${REGISTRY}/flows/reports@${older}`);
+  });
+});
+
+describe('registrar against a Prefect 2 server', () => {
+  let old: PrefectStandIn;
+  let oldStore: ReturnType<typeof addDeploymentRoutes>;
+  beforeAll(async () => {
+    old = await PrefectStandIn.start();
+    oldStore = addDeploymentRoutes(old, { version: 2 });
+  });
+  afterAll(() => old?.close());
+
+  it('sends concurrency_limit only when set: the 422 "extra fields not permitted" fails that deployment alone, with Prefect\'s message', async () => {
+    const digest = await pushImage(moto, 'flows/etl', 'v7.0.0');
+    const result = await registrar('/prefect/manifest', old)(imageActionEvent('flows/etl', 'v7.0.0', digest));
+    expect((result as { deployments: { outcome: string; reason?: string }[] }).deployments).toEqual([
+      expect.objectContaining({ deployment: 'run-etl/etl-daily', outcome: 'failed', reason: '422 from Prefect on /deployments/: Invalid request received. body.concurrency_limit: extra fields not permitted' }),
+      expect.objectContaining({ deployment: 'run-etl/etl-backfill', outcome: 'created' }),
+    ]);
+    expect(oldStore.byName('run-etl', 'etl-backfill')).toMatchObject({ paused: true, job_variables: { image: `${REGISTRY}/flows/etl@${digest}` } });
+    // A repeat reads infra_overrides back and writes nothing.
+    expect(outcomes(await registrar('/prefect/manifest', old)(imageActionEvent('flows/etl', 'v7.0.0', digest)))).toEqual(['run-etl/etl-daily failed', 'run-etl/etl-backfill unchanged']);
   });
 });

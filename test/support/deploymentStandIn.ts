@@ -84,7 +84,7 @@ export function addDeploymentRoutes(standIn: PrefectStandIn, options: { version?
     // job_variables only when non-empty (L166-L168); concurrency_limit only when given, null removes (L162, L237-L240).
     const { job_variables, schedules, ...given } = body;
     const saved: StoredDeployment = {
-      paused: false, tags: [], parameters: {}, job_variables: {}, concurrency_limit: null, concurrency_options: null, work_queue_name: 'default', description: null,
+      paused: false, tags: [], parameters: {}, job_variables: {}, concurrency_limit: null, concurrency_options: null, description: null,
       ...(existing ?? {}),
       ...given,
       id,

@@ -30,6 +30,8 @@ export interface Fault {
   readonly body?: string;
   /** Wait before answering (a slow server). */
   readonly delayMs?: number;
+  /** Only requests this accepts (e.g. by body). @default every request */
+  readonly when?: (request: RecordedRequest) => boolean;
 }
 
 export interface RecordedRequest {
@@ -115,7 +117,7 @@ export class PrefectStandIn {
     const recorded: RecordedRequest = { method, path, body, authorization: req.headers.authorization, receivedAt: Date.now() };
     this.requests.push(recorded);
 
-    const fault = this.faults.find((f) => (f.times ?? 0) > 0 && (!f.path || f.path.test(path)));
+    const fault = this.faults.find((f) => (f.times ?? 0) > 0 && (!f.path || f.path.test(path)) && (!f.when || f.when(recorded)));
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));

@@ -1,5 +1,5 @@
 /** ECR lookups that keep registration convergent: where a tag points now, when images were pushed, the newest match. */
-import { DescribeImagesCommand, type ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { tagMatches } from '../manifest/check';
 
 export type EcrSender = Pick<ECRClient, 'send'>;
@@ -39,26 +39,30 @@ export interface CurrentImage {
 }
 
 /**
- * The image a push would have registered last: the most recently pushed image of the repository
- * with a tag matching the patterns (every page of DescribeImages, tagged images only).
- * Undefined when none matches or the repository is gone.
+ * The images a push would have registered last: those of the repository with a tag matching the
+ * patterns that were pushed most recently (every page of DescribeImages, tagged images only).
+ * Several when they share that push time (ECR gives seconds); empty when none matches or the
+ * repository is gone.
  */
-export async function newestMatchingImage(ecr: EcrSender, repository: string, patterns: readonly string[]): Promise<CurrentImage | undefined> {
-  let newest: { detail: ImageDetail; tags: string[] } | undefined;
+export async function newestMatchingImages(ecr: EcrSender, repository: string, patterns: readonly string[]): Promise<CurrentImage[]> {
+  let newest: CurrentImage[] = [];
+  let newestTime = -1;
   let nextToken: string | undefined;
   try {
     do {
       const page = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken }));
       for (const detail of page.imageDetails ?? []) {
         const tags = (detail.imageTags ?? []).filter((tag) => patterns.some((p) => tagMatches(p, tag))).sort();
-        const time = (d: ImageDetail) => (d.imagePushedAt ? new Date(d.imagePushedAt).getTime() : 0);
-        if (tags.length > 0 && detail.imageDigest && (!newest || time(detail) > time(newest.detail))) newest = { detail, tags };
+        const time = detail.imagePushedAt ? new Date(detail.imagePushedAt).getTime() : 0;
+        if (tags.length === 0 || !detail.imageDigest || time < newestTime) continue;
+        if (time > newestTime) [newest, newestTime] = [[], time];
+        newest.push({ digest: detail.imageDigest, tags });
       }
       nextToken = page.nextToken;
     } while (nextToken);
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return [];
     throw error;
   }
-  return newest && { digest: newest.detail.imageDigest!, tags: newest.tags };
+  return newest.sort((a, b) => a.digest.localeCompare(b.digest));
 }
