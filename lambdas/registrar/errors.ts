@@ -27,3 +27,6 @@ export class RegistrationIncompleteError extends PrefectEcsStackError {
     super(`registration incomplete, retrying: ${outcomes.map((o) => `${o.deployment} ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`).join('; ')}`);
   }
 }
+
+/** A cron string croniter refuses (caught in manifest/cron.ts, which turns it into a problem line). */
+export class CronSyntaxError extends PrefectEcsStackError {}

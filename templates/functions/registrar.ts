@@ -98,9 +98,10 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
         },
       }).condition(Cond.RegistrarEnabled),
       [Res.RegistrarRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarRule).condition(Cond.RegistrarEnabled),
-      // Parameter Store Change events (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html#SSM-Parameter-Store-event-types).
+      // Parameter Store Change events (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html#SSM-Parameter-Store-event-types),
+      // matched on the parameter's ARN in `resources`, which is written one way for plain and hierarchical names alike.
       [Res.RegistrarManifestRule]: ruleInvoking(Res.RegistrarFunction, sub('Edits of the registrar manifest of ${AWS::StackName}'), {
-        EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], detail: { name: [manifest.name], operation: ['Create', 'Update'] } },
+        EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], resources: [manifest.arn], detail: { operation: ['Create', 'Update'] } },
       }).condition(Cond.RegistrarEnabled),
       [Res.RegistrarManifestRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarManifestRule).condition(Cond.RegistrarEnabled),
     },

@@ -15,6 +15,7 @@ import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateService
 import fs from 'node:fs';
 import path from 'node:path';
 import { samExpand } from '../../scripts/lib/validation/samExpand';
+import { manifestFromParameter } from '../../lambdas/registrar/manifestSource';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { withoutMotoGaps } from '../support/motoGaps';
@@ -159,7 +160,7 @@ describe('worker stack in moto_server', () => {
     expect(service.desiredCount).toBe(3);
   });
 
-  it('stores a synth-time manifest in SSM and watches its repositories', async () => {
+  it('stores a synth-time manifest in SSM as the JSON form the registrar reads, watches its repositories and its edits', async () => {
     const manifest = { file: 'test/fixtures/manifests/prefect.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
     const files = writeTemplateFiles('worker-manifest', buildWorkerStack({ manifest }));
     const expanded = path.join(files.dir, 'expanded.json');
@@ -177,7 +178,14 @@ describe('worker stack in moto_server', () => {
     expect((await waitForStack('prefect-workers-manifest')).StackStatus).toBe('CREATE_COMPLETE');
     const types = await resourceTypes('prefect-workers-manifest');
     const stored = await new SSMClient(motoClientConfig(moto)).send(new GetParameterCommand({ Name: '/prefect-ecs-stack/prefect-workers-manifest/manifest' }));
-    expect(stored.Parameter!.Value).toBe(manifest.text);
-    expect(types).toMatchObject({ RegistrarManifest: 'AWS::SSM::Parameter', RegistrarFunction: 'AWS::Lambda::Function', RegistrarImagePushRule: 'AWS::Events::Rule', EcrRepository: 'AWS::ECR::Repository' });
+    const read = manifestFromParameter(stored.Parameter!.Value!, 'ssm', { workPool: 'ecs-pool' });
+    expect(read.deployments.map((d) => d.name)).toEqual(['etl-daily', 'etl-backfill', 'report']);
+    expect(types).toMatchObject({
+      RegistrarManifest: 'AWS::SSM::Parameter',
+      RegistrarFunction: 'AWS::Lambda::Function',
+      RegistrarImagePushRule: 'AWS::Events::Rule',
+      RegistrarManifestChangeRule: 'AWS::Events::Rule',
+      EcrRepository: 'AWS::ECR::Repository',
+    });
   });
 });

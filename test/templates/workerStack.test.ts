@@ -143,6 +143,26 @@ describe('worker stack template', () => {
     }
   });
 
+  it('runs the registrar one invocation at a time and sends it edits of its manifest parameter', () => {
+    const manifest = { file: 'm.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
+    const resources = (buildWorkerStack({ manifest }) as unknown as Json).Resources;
+    expect(resources.RegistrarFunction.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(resources.RegistrarManifestChangeRule).toMatchObject({
+      Condition: 'RegistrarEnabled',
+      Properties: {
+        EventPattern: {
+          source: ['aws.ssm'],
+          'detail-type': ['Parameter Store Change'],
+          resources: [{ 'Fn::If': ['HasManifestParameter', expect.anything(), { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/prefect-ecs-stack/${AWS::StackName}/manifest' }] }],
+          detail: { operation: ['Create', 'Update'] },
+        },
+        Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['RegistrarFunction', 'Arn'] } })],
+      },
+    });
+    expect(JSON.parse(resources.RegistrarManifest.Properties.Value).ecr_triggers).toHaveLength(2);
+    expect(template.Resources.RegistrarManifestChangeRule.Properties.EventPattern.resources).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ManifestParameterName}' }]);
+  });
+
   it('lays out the console form with every parameter in exactly one group', () => {
     const form = template.Metadata['AWS::CloudFormation::Interface'];
     const grouped = form.ParameterGroups.flatMap((g: Json) => g.Parameters);

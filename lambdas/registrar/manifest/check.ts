@@ -8,7 +8,7 @@ import { ManifestError } from '../errors';
 import { hasPlaceholders, type Json, type JsonObject } from './placeholders';
 import { IMAGE_STEP_FUNCTIONS, entryPlaceholderProblems, pullPlaceholderProblems, referencedImageSteps, type StepIds } from './references';
 import { scheduleEntries, scheduleProblems, type ValueChecks } from './schedules';
-import { CONCURRENCY_LIMIT, DEPLOYMENT, TOP_LEVEL, TRIGGER, WORK_POOL, checkFields, isMapping, stepList } from './shape';
+import { CONCURRENCY_LIMIT, DEPLOYMENT, TOP_LEVEL, TRIGGER, POOL_FIELDS, checkFields, isMapping, stepList } from './shape';
 
 export interface ManifestDeployment {
   readonly name: string;
@@ -76,7 +76,7 @@ function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps:
   }
   if (typeof d.tags === 'string' && !hasPlaceholders(d.tags)) problems.push(`${where}: tags must be a list (Prefect would split the text ${JSON.stringify(d.tags)} into single characters)`);
   if (isMapping(d.work_pool)) {
-    problems.push(...checkFields(d.work_pool, WORK_POOL, `${where}: work_pool.`, 'work_pool'));
+    problems.push(...checkFields(d.work_pool, POOL_FIELDS, `${where}: work_pool.`, 'work_pool'));
     const pool = d.work_pool.name;
     if (options.workPool && typeof pool === 'string' && pool && pool !== options.workPool) {
       problems.push(`${where}: work_pool.name is "${pool}", but the stack's workers poll "${options.workPool}": its runs would never start; use "${options.workPool}" or leave work_pool.name out`);

@@ -6,6 +6,8 @@
  * very file with Python on the same table of expressions. No npm cron parser matches it:
  * they put seconds first, where croniter's sixth field is seconds and its seventh the year.
  */
+import { CronSyntaxError } from '../errors';
+
 const RANGES: readonly [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6], [0, 59], [1970, 2099]]; // L183-L191
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const WEEKDAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
@@ -22,9 +24,8 @@ const STAR_OR_INT = /^(\d+|\*)$/;
 const SPECIAL_DOW = new RegExp(`^(?<pre>((?<he>((${Object.keys(WEEKDAYS).join('|')})(-(${Object.keys(WEEKDAYS).join('|')}))?)|((${Object.keys(MONTHS).join('|')})(-(${Object.keys(MONTHS).join('|')}))?)|\\w+)#)|l)(?<last>\\d+)$`); // L112-L115
 const HASH = /^(h|r)(\((\d+)-(\d+)\))?(\/(\d+))?$/; // L117-L119
 
-class CronInvalid extends Error {}
 const fail = (why: string): never => {
-  throw new CronInvalid(why);
+  throw new CronSyntaxError(why);
 };
 
 /** value_alias (L841-L863): 0 -> 1 for day/month and 7 -> 0 for weekday, except where croniter forbids. */
@@ -129,7 +130,7 @@ export function cronProblem(cron: string): string | undefined {
       if (literal.length > 0 && dow.size !== 7) return 'mixes literal weekdays with nth-weekday syntax, which croniter does not support';
     }
   } catch (error) {
-    if (error instanceof CronInvalid) return error.message;
+    if (error instanceof CronSyntaxError) return error.message;
     throw error;
   }
   return undefined;

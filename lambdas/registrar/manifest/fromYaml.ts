@@ -6,7 +6,7 @@
  * test/integration/prefectParity.test.ts compares the result with PyYAML's.
  */
 import { parse, type ScalarTag } from 'yaml';
-import rrule from 'rrule';
+import * as rruleModule from 'rrule';
 import { ManifestError } from '../errors';
 import { checkManifest, type CheckOptions, type Manifest } from './check';
 import { isMapping } from './shape';
@@ -82,14 +82,29 @@ export function loadYaml(text: string, file: string): Json {
   return document;
 }
 
-/** Why dateutil's rrulestr would refuse a rule (npm rrule is a port of it). */
+/** rrule's CommonJS build has its exports on `default` when loaded as an ES module (tsx), directly otherwise (jest). */
+const { rrulestr } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule) as typeof rruleModule;
+
+const NUMERIC_PARTS = ['INTERVAL', 'COUNT', 'BYSETPOS', 'BYMONTH', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYHOUR', 'BYMINUTE', 'BYSECOND'];
+
+/**
+ * Why dateutil's rrulestr would refuse a rule. npm rrule is a port of it, laxer in two ways the
+ * parity test found, checked here as dateutil does: a rule needs FREQ, and numbers must be integers.
+ */
 export function rruleProblem(rule: string): string | undefined {
   try {
-    rrule.rrulestr(rule);
-    return undefined;
+    rrulestr(rule);
   } catch (error) {
     return (error as Error).message;
   }
+  for (const line of rule.split(/\r?\n/).filter((l) => l && !/^(DTSTART|EXDATE|RDATE)[:;]/i.test(l))) {
+    const parts = new Map(line.replace(/^(RRULE|EXRULE):/i, '').split(';').map((p) => p.split('=') as [string, string]).map(([k, v]) => [k.toUpperCase(), v ?? '']));
+    if (!parts.has('FREQ')) return `${line}: FREQ is missing`;
+    for (const key of NUMERIC_PARTS) {
+      if (parts.has(key) && !parts.get(key)!.split(',').every((v) => /^[+-]?\d+$/.test(v))) return `invalid '${key}': ${parts.get(key)}`;
+    }
+  }
+  return undefined;
 }
 
 /** The full check of synth and preview: YAML as PyYAML reads it, zone names, rrules. */

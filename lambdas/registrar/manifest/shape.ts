@@ -52,7 +52,7 @@ export const DEPLOYMENT: Fields = {
 };
 
 /** WorkPoolConfig (L13-L18). */
-export const WORK_POOL: Fields = { name: ['string', 'null'], work_queue_name: ['string', 'null'], job_variables: ['mapping'] };
+export const POOL_FIELDS: Fields = { name: ['string', 'null'], work_queue_name: ['string', 'null'], job_variables: ['mapping'] };
 
 /** ConcurrencyLimitSpec (L99-L104). */
 export const CONCURRENCY_LIMIT: Fields = { limit: ['integer', 'null'], collision_strategy: ['string', 'null'], grace_period_seconds: ['integer', 'null'] };
