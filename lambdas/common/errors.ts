@@ -71,4 +71,12 @@ export class SecretUnavailableError extends PrefectEcsStackError {
   }
 }
 
+/** An AWS API refused a call made without its SDK client (aws/ssmParameter.ts); `name` is its error code, as an SDK error's. */
+export class AwsApiError extends PrefectEcsStackError {
+  constructor(readonly service: string, readonly operation: string, readonly code: string, message: string) {
+    super(`${service} ${operation}: ${code}${message ? `: ${message}` : ''}`);
+    this.name = code;
+  }
+}
+
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -8,3 +8,6 @@ export const RegistrarEnv = {
   /** Deployments whose manifest names no work pool go to this one. */
   WorkPool: SharedEnv.WorkPool,
 } as const;
+
+/** Set by Lambda itself, not by the template: the function's region. */
+export const LambdaRuntimeEnv = { Region: 'AWS_REGION' } as const;

@@ -13,14 +13,14 @@ import { parseRegistrarEvent, type ImageAction, type ManifestChange } from './ev
 import type { Manifest } from './manifest/check';
 import { planCurrentImages } from './registration/current';
 import { deployedImage } from './registration/decide';
-import type { EcrSender } from './registration/images';
+import type { EcrApi } from './registration/images';
 import { planRegistration } from './registration/plan';
 import { readDeployment } from './registration/prefectReads';
 import { registerPlans, registerPush, settle, type DeploymentResult } from './registration/register';
 
 export interface RegistrarDeps {
   readonly prefect: PrefectClient;
-  readonly ecr: EcrSender;
+  readonly ecr: EcrApi;
   readonly manifest: { readonly parameterName: string; get(): Promise<Manifest>; invalidate(): void };
   readonly log: Logger;
   /** The work pool the stack's workers poll; deployments without work_pool.name go there. */

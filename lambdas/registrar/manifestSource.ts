@@ -4,7 +4,6 @@
  * refused with the command that converts it, because the Lambda carries no YAML parser (it would
  * double the bundle; see README "Libraries").
  */
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../common/errors';
 import { TtlCache } from '../common/ttlCache';
 import { RegistrarEnv } from './env';
@@ -30,7 +29,8 @@ export class CachedManifest {
   private readonly cache: TtlCache<string, Manifest>;
 
   constructor(
-    private readonly ssm: Pick<SSMClient, 'send'>,
+    /** Reads a parameter's value (aws/ssmParameter.ts); throws an error named ParameterNotFound when it is missing. */
+    private readonly ssm: { get(name: string): Promise<string | undefined> },
     readonly parameterName: string,
     private readonly options: CheckOptions = {},
     /** @default 60000 (one minute) */
@@ -53,7 +53,7 @@ export class CachedManifest {
   private async read(): Promise<Manifest> {
     let text: string | undefined;
     try {
-      text = (await this.ssm.send(new GetParameterCommand({ Name: this.parameterName }))).Parameter?.Value;
+      text = await this.ssm.get(this.parameterName);
     } catch (error) {
       if ((error as Error).name === 'ParameterNotFound') throw new ConfigError(RegistrarEnv.ManifestParameter, `names ${this.parameterName}, which does not exist`);
       throw error;

@@ -1,7 +1,8 @@
 /**
  * npm run bench:lambdas -- [--json]
  *
- * Bytes of each Lambda bundle and its module import time (median of 10 fresh Node processes),
+ * Bytes of each Lambda bundle and its module import time (median of 10 fresh Node processes,
+ * taken round-robin across the bundles so machine load weighs on all alike),
  * next to reference bundles built in the same run: the bare ECS client, and ECS + Secrets
  * Manager clients bundled naively (CommonJS builds) and tree-shaken (ES module builds).
  */
@@ -92,17 +93,20 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-bench-lambdas-'));
-  const rows: { name: string; bytes: number; importMs: number }[] = [];
-  const measure = (name: string, file: string) => {
-    if (!json) process.stderr.write(`measuring ${name} ...\n`);
-    rows.push({ name, bytes: fs.statSync(file).size, importMs: Number(median(Array.from({ length: RUNS }, () => importMilliseconds(file))).toFixed(1)) });
-  };
+  const files: { name: string; file: string }[] = [];
   for (const [i, ref] of REFERENCES.entries()) {
     const file = path.join(out, `reference-${i}.mjs`);
     await buildReference(ref.source, ref.mainFields, file);
-    measure(ref.name, file);
+    files.push({ name: ref.name, file });
   }
-  for (const bundle of await bundleLambdas(undefined, path.join(out, 'lambdas'))) measure(bundle.name, bundle.file);
+  for (const bundle of await bundleLambdas(undefined, path.join(out, 'lambdas'))) files.push({ name: bundle.name, file: bundle.file });
+  // Round-robin: each round imports every bundle once, so a busy moment of the machine slows all alike.
+  const times = new Map(files.map((f) => [f.name, [] as number[]]));
+  for (let run = 0; run < RUNS; run++) {
+    if (!json) process.stderr.write(`round ${run + 1}/${RUNS} ...\n`);
+    for (const f of files) times.get(f.name)!.push(importMilliseconds(f.file));
+  }
+  const rows = files.map((f) => ({ name: f.name, bytes: fs.statSync(f.file).size, importMs: Number(median(times.get(f.name)!).toFixed(1)) }));
   if (json) {
     console.log(JSON.stringify({ runs: RUNS, node: process.version, bundles: rows }));
     return;

@@ -61,7 +61,7 @@ def prefect_ok(v):
 print(json.dumps([prefect_ok(c) for c in crons]))`;
     const theirs = python(script, CRONS) as boolean[];
     const ours = CRONS.map((c) => cronProblem(c) === undefined);
-    expect(CRONS.filter((c, i) => ours[i] !== theirs[i])).toEqual([]);
+    expect(CRONS.filter((_c, i) => ours[i] !== theirs[i])).toEqual([]);
   });
 
   it('reads intervals as pydantic 2 reads a timedelta', () => {
@@ -79,7 +79,7 @@ for v in json.load(sys.stdin):
 print(json.dumps(out))`;
     const theirs = python(script, inputs) as (number | null)[];
     const ours = inputs.map((v) => intervalSeconds(v) ?? null);
-    expect(inputs.filter((v, i) => ours[i] !== theirs[i]).map((v, i) => [v, ours[i], theirs[i]])).toEqual([]);
+    expect(inputs.map((v, i) => [v, ours[i], theirs[i]]).filter(([, o, t]) => o !== t)).toEqual([]);
   });
 
   it('loads YAML as PyYAML safe_load does (YAML 1.1 booleans, numbers, merge keys, dates)', () => {
@@ -119,7 +119,7 @@ for r in json.load(sys.stdin):
 print(json.dumps(out))`;
     const theirs = python(script, rules) as boolean[];
     const ours = rules.map((r) => rruleProblem(r) === undefined);
-    const differences = rules.filter((r, i) => ours[i] !== theirs[i]);
+    const differences = rules.filter((_r, i) => ours[i] !== theirs[i]);
     // npm rrule is a port of dateutil's; these are where it is laxer or stricter (README "Registrar").
     expect(differences).toEqual(KNOWN_RRULE_DIFFERENCES);
   });

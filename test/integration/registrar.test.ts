@@ -4,19 +4,20 @@
  * the OpenAPI schema. Duplicate, concurrent and out-of-order events, manifest edits without a
  * push, blocks and variables, a Prefect 2 server's 422, bad input and Prefect faults.
  */
-import { ECRClient } from '@aws-sdk/client-ecr';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import fs from 'node:fs';
 import { createLogger } from '../../lambdas/common/log';
+import { parameterReader } from '../../lambdas/common/aws/jsonReaders';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { createRegistrarHandler } from '../../lambdas/registrar/handler';
 import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
 import { CachedManifest } from '../../lambdas/registrar/manifestSource';
+import { jsonEcr } from '../../lambdas/registrar/registration/images';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { addDeploymentRoutes } from '../support/deploymentStandIn';
 import { ACCOUNT, createRepository, imageActionEvent, pushImage } from '../support/ecrPush';
 import { LambdaAsyncQueue } from '../support/lambdaAsyncQueue';
-import { motoClientConfig, startMotoServer, TEST_REGION, type MotoServer } from '../support/motoServer';
+import { motoClientConfig, startMotoServer, TEST_CREDENTIALS, TEST_REGION, type MotoServer } from '../support/motoServer';
 import { PrefectStandIn } from '../support/prefectStandIn';
 
 const YAML = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
@@ -33,14 +34,17 @@ async function putManifest(name: string, text: string) {
   await new SSMClient(motoClientConfig(moto)).send(new PutParameterCommand({ Name: name, Value: text, Type: 'String', Overwrite: true }));
 }
 
+const aws = () => ({ region: TEST_REGION, endpoint: moto.endpoint, credentials: async () => TEST_CREDENTIALS });
+
 function registrar(manifestParameter = '/prefect/manifest', server: PrefectStandIn = prefect) {
   return createRegistrarHandler({
     prefect: createPrefectClient({ apiUrl: server.url, authMode: 'none' }, {
       secrets: { get: async () => '', invalidate: () => undefined },
       http: { attempts: 2, baseDelayMs: 5, timeoutMs: 3000, deadlineMs: 6000 },
     }),
-    ecr: new ECRClient(motoClientConfig(moto)),
-    manifest: new CachedManifest(new SSMClient(motoClientConfig(moto)), manifestParameter, { workPool: 'ecs-pool' }, 0),
+    // The Lambda's own signed JSON calls to ECR and SSM, against moto.
+    ecr: jsonEcr(aws()),
+    manifest: new CachedManifest(parameterReader(aws()), manifestParameter, { workPool: 'ecs-pool' }, 0),
     log: createLogger('registrar', (line) => logs.push(JSON.parse(line))),
     workPool: 'ecs-pool',
   });

@@ -4,7 +4,7 @@
  * rest is a push's path (register.ts), so the same never-older and unchanged rules hold.
  */
 import type { Manifest, ManifestDeployment } from '../manifest/check';
-import { newestMatchingImages, type CurrentImage, type EcrSender } from './images';
+import { newestMatchingImages, type CurrentImage, type EcrApi } from './images';
 import { imageName, planned, versionOf, type PlannedDeployment } from './plan';
 import type { DeploymentResult } from './register';
 
@@ -26,7 +26,7 @@ export function choose(images: readonly CurrentImage[], deployed: Deployed, repo
 
 /** Every deployment of the manifest, in order: planned at its repository's newest matching image, or waiting for one. */
 export async function planCurrentImages(
-  ecr: EcrSender,
+  ecr: EcrApi,
   manifest: Manifest,
   where: { account: string; region: string },
   deployed: (d: ManifestDeployment) => Promise<Deployed>,

@@ -1,15 +1,42 @@
-/** ECR lookups that keep registration convergent: where a tag points now, when images were pushed, the newest match. */
-import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+/**
+ * ECR lookups that keep registration convergent: where a tag points now, when images were pushed,
+ * the newest match. One operation, DescribeImages
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html).
+ */
+import { awsJsonCall, ECR, type AwsJsonOptions } from '../../common/aws/awsJson';
 import { tagMatches } from '../manifest/check';
 
-export type EcrSender = Pick<ECRClient, 'send'>;
+export interface ImageDetail {
+  readonly imageDigest?: string;
+  readonly imageTags?: string[];
+  /** Epoch seconds in the JSON protocol (a Date from an SDK client). */
+  readonly imagePushedAt?: number | string | Date;
+}
+
+export interface DescribeImagesInput {
+  readonly repositoryName: string;
+  readonly imageIds?: { imageTag?: string; imageDigest?: string }[];
+  readonly filter?: { tagStatus: 'TAGGED' | 'UNTAGGED' | 'ANY' };
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
+/** The one ECR call the registrar makes; errors are named after ECR's codes. */
+export interface EcrApi {
+  describeImages(input: DescribeImagesInput): Promise<{ imageDetails?: ImageDetail[]; nextToken?: string }>;
+}
+
+export const jsonEcr = (options: AwsJsonOptions): EcrApi => ({
+  describeImages: (input) => awsJsonCall(ECR, 'DescribeImages', input, options) as Promise<{ imageDetails?: ImageDetail[]; nextToken?: string }>,
+});
 
 const isNotFound = (error: unknown) => ['ImageNotFoundException', 'RepositoryNotFoundException'].includes((error as Error)?.name);
+const pushedMillis = (at: ImageDetail['imagePushedAt']) => (at === undefined ? 0 : typeof at === 'number' ? at * 1000 : new Date(at).getTime());
 
 /** The digest the tag points at now; undefined when the tag (or repository) is gone. */
-export async function digestOfTag(ecr: EcrSender, repository: string, tag: string): Promise<string | undefined> {
+export async function digestOfTag(ecr: EcrApi, repository: string, tag: string): Promise<string | undefined> {
   try {
-    const answer = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }));
+    const answer = await ecr.describeImages({ repositoryName: repository, imageIds: [{ imageTag: tag }] });
     return answer.imageDetails?.[0]?.imageDigest;
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -18,13 +45,13 @@ export async function digestOfTag(ecr: EcrSender, repository: string, tag: strin
 }
 
 /** When each digest was pushed; a digest ECR no longer has is left out. */
-export async function pushTimes(ecr: EcrSender, repository: string, digests: readonly string[]): Promise<Map<string, number>> {
+export async function pushTimes(ecr: EcrApi, repository: string, digests: readonly string[]): Promise<Map<string, number>> {
   const times = new Map<string, number>();
   for (const digest of digests) {
     try {
-      const answer = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageDigest: digest }] }));
+      const answer = await ecr.describeImages({ repositoryName: repository, imageIds: [{ imageDigest: digest }] });
       const pushedAt = answer.imageDetails?.[0]?.imagePushedAt;
-      if (pushedAt) times.set(digest, new Date(pushedAt).getTime());
+      if (pushedAt !== undefined) times.set(digest, pushedMillis(pushedAt));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -44,16 +71,16 @@ export interface CurrentImage {
  * Several when they share that push time (ECR gives seconds); empty when none matches or the
  * repository is gone.
  */
-export async function newestMatchingImages(ecr: EcrSender, repository: string, patterns: readonly string[]): Promise<CurrentImage[]> {
+export async function newestMatchingImages(ecr: EcrApi, repository: string, patterns: readonly string[]): Promise<CurrentImage[]> {
   let newest: CurrentImage[] = [];
   let newestTime = -1;
   let nextToken: string | undefined;
   try {
     do {
-      const page = await ecr.send(new DescribeImagesCommand({ repositoryName: repository, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken }));
+      const page = await ecr.describeImages({ repositoryName: repository, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken });
       for (const detail of page.imageDetails ?? []) {
         const tags = (detail.imageTags ?? []).filter((tag) => patterns.some((p) => tagMatches(p, tag))).sort();
-        const time = detail.imagePushedAt ? new Date(detail.imagePushedAt).getTime() : 0;
+        const time = pushedMillis(detail.imagePushedAt);
         if (tags.length === 0 || !detail.imageDigest || time < newestTime) continue;
         if (time > newestTime) [newest, newestTime] = [[], time];
         newest.push({ digest: detail.imageDigest, tags });

@@ -14,7 +14,7 @@ import { RegistrationIncompleteError, TemplateError } from '../errors';
 import { changedFields } from './compare';
 import { decideDeployment, deployedImage, otherDeployedDigest, supersededReason } from './decide';
 import { desiredBody, type ExistingDeployment } from './desired';
-import { digestOfTag, pushTimes, type EcrSender } from './images';
+import { digestOfTag, pushTimes, type EcrApi } from './images';
 import type { PlannedDeployment, PushedImage } from './plan';
 import { prefectValues, readDeployment } from './prefectReads';
 import { applyValues, imageStepOutputs, resolvePrefectValues } from './templating';
@@ -31,7 +31,7 @@ export interface DeploymentResult {
 
 export interface RegisterDeps {
   readonly prefect: PrefectClient;
-  readonly ecr: EcrSender;
+  readonly ecr: EcrApi;
   readonly log: Logger;
   /** The pool the stack's workers poll. */
   readonly workPool: string;

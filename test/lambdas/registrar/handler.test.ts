@@ -1,23 +1,38 @@
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-jest';
 import fs from 'node:fs';
 import { createLogger } from '../../../lambdas/common/log';
 import { createPrefectClient } from '../../../lambdas/common/prefect/client';
 import { createRegistrarHandler } from '../../../lambdas/registrar/handler';
 import { readManifest } from '../../../lambdas/registrar/manifest/fromYaml';
 import { CachedManifest } from '../../../lambdas/registrar/manifestSource';
+import type { DescribeImagesInput, EcrApi, ImageDetail } from '../../../lambdas/registrar/registration/images';
+import { AwsApiError } from '../../../lambdas/common/errors';
 import { imageActionEvent } from '../../support/ecrPush';
+
+/** ECR as the registrar sees it: every DescribeImages input recorded, the answer set per test. */
+class FakeEcr implements EcrApi {
+  readonly inputs: DescribeImagesInput[] = [];
+  answer: (input: DescribeImagesInput) => Promise<{ imageDetails?: ImageDetail[] }> = async () => ({ imageDetails: [] });
+  describeImages(input: DescribeImagesInput) {
+    this.inputs.push(input);
+    return this.answer(input);
+  }
+}
 
 /** What synth stores in the SSM parameter: the fixture's JSON form. */
 const MANIFEST = JSON.stringify(readManifest(fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8'), 'prefect.yaml').document);
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 
 function harness(prefect: (request: Request) => Response | Promise<Response> = () => Response.json({}, { status: 500 })) {
-  const ecr = mockClient(ECRClient);
-  const ssm = mockClient(SSMClient);
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: MANIFEST } });
+  const ecr = new FakeEcr();
+  const ssm = {
+    reads: 0,
+    missing: false,
+    async get(name: string) {
+      this.reads++;
+      if (this.missing) throw new AwsApiError('ssm', 'GetParameter', 'ParameterNotFound', name);
+      return MANIFEST;
+    },
+  };
   const calls: string[] = [];
   let now = 0;
   const handler = createRegistrarHandler({
@@ -29,8 +44,8 @@ function harness(prefect: (request: Request) => Response | Promise<Response> = (
         return prefect(request);
       },
     }),
-    ecr: new ECRClient({ region: 'us-east-1' }),
-    manifest: new CachedManifest(new SSMClient({ region: 'us-east-1' }), '/prefect/manifest', { workPool: 'ecs-pool' }, 60_000, () => now),
+    ecr,
+    manifest: new CachedManifest(ssm, '/prefect/manifest', { workPool: 'ecs-pool' }, 60_000, () => now),
     log: createLogger('registrar', () => undefined),
     workPool: 'ecs-pool',
   });
@@ -40,39 +55,41 @@ function harness(prefect: (request: Request) => Response | Promise<Response> = (
 describe('registrar handler', () => {
   it('asks ECR where the tag points before touching Prefect, with the exact input', async () => {
     const h = harness();
-    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: `sha256:${'e'.repeat(64)}` }] });
+    h.ecr.answer = async () => ({ imageDetails: [{ imageDigest: `sha256:${'e'.repeat(64)}` }] });
     const result = await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
-    expect(h.ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'flows/etl', imageIds: [{ imageTag: 'v1.0.0' }] });
+    expect(h.ecr.inputs).toContainEqual({ repositoryName: 'flows/etl', imageIds: [{ imageTag: 'v1.0.0' }] });
     expect((result as { deployments: { outcome: string }[] }).deployments.every((d) => d.outcome === 'skipped')).toBe(true);
     expect(h.calls).toEqual([]);
   });
 
   it('throws when ECR keeps throttling, so the event is retried', async () => {
     const h = harness();
-    h.ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    h.ecr.answer = async () => {
+      throw new AwsApiError('ecr', 'DescribeImages', 'ThrottlingException', 'Rate exceeded');
+    };
     await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow('Rate exceeded');
   });
 
   it('throws when the manifest parameter is missing, naming it', async () => {
     const h = harness();
-    h.ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    h.ssm.missing = true;
     await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow('MANIFEST_PARAMETER names /prefect/manifest, which does not exist');
   });
 
   it('reads the manifest once per minute, not per event', async () => {
     const h = harness();
-    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    h.ecr.answer = async () => ({ imageDetails: [] });
     await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
     await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
-    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    expect(h.ssm.reads).toBe(1);
     h.advance(60_000);
     await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
-    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+    expect(h.ssm.reads).toBe(2);
   });
 
   it('throws on a Prefect 500 after trying every deployment, naming each outcome, so the event is retried', async () => {
     const h = harness();
-    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+    h.ecr.answer = async () => ({ imageDetails: [{ imageDigest: DIGEST }] });
     await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow(
       /^registration incomplete, retrying: run-etl\/etl-daily retrying \(500 from Prefect on \/deployments\/name\/run-etl\/etl-daily.*; run-etl\/etl-backfill retrying/,
     );
@@ -81,15 +98,15 @@ describe('registrar handler', () => {
 
   it('reads the manifest again at once when the parameter changes, and ignores other parameters', async () => {
     const h = harness();
-    h.ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    h.ecr.answer = async () => ({ imageDetails: [] });
     await h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST));
     const change = (name: string, operation = 'Update') => ({ source: 'aws.ssm', 'detail-type': 'Parameter Store Change', account: '123456789012', region: 'us-east-1', detail: { name, operation, type: 'String' } });
     expect(await h.handler(change('/other'))).toEqual({ ignored: 'not the manifest parameter' });
     expect(await h.handler(change('/prefect/manifest', 'Delete'))).toEqual({ ignored: 'Delete leaves the deployments as they are' });
-    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    expect(h.ssm.reads).toBe(1);
     const result = await h.handler(change('/prefect/manifest'));
-    expect(h.ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
-    expect(h.ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'flows/etl', filter: { tagStatus: 'TAGGED' }, maxResults: 1000 });
+    expect(h.ssm.reads).toBe(2);
+    expect(h.ecr.inputs).toContainEqual({ repositoryName: 'flows/etl', filter: { tagStatus: 'TAGGED' }, maxResults: 1000 });
     expect((result as { deployments: { outcome: string; reason: string }[] }).deployments[0]).toEqual(expect.objectContaining({ outcome: 'skipped', reason: 'no image of flows/etl has a tag matching v*, main yet' }));
   });
 });
