@@ -137,8 +137,8 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
           parameter: {
             Type: 'String',
             Description: o.manifest
-              ? 'Optional: an SSM parameter (name starting with /) holding your prefect.yaml with ecr_triggers, used instead of the one stored in this stack.'
-              : 'Name (starting with /) of the SSM parameter holding your prefect.yaml with ecr_triggers. The registrar re-reads it within a minute of an edit.',
+              ? 'Optional: an SSM parameter (name starting with /) holding the JSON form of your prefect.yaml with ecr_triggers, used instead of the one stored in this stack.'
+              : 'Name (starting with /) of the SSM parameter holding the JSON form of your prefect.yaml with ecr_triggers (npm run preview-registration -- --json prints it). An edit applies at once.',
             Default: '',
             AllowedPattern: '^(/[A-Za-z0-9_.\\-/]+)?$',
             ConstraintDescription: 'must be empty or an SSM parameter name starting with /',
