@@ -135,7 +135,7 @@ export class PrefectStandIn {
     const problems = validator.validate(method, path, body);
     if (problems.length > 0) {
       this.validationErrors.push(...problems.map((p) => `${method} ${path}: ${p}`));
-      return send(res, 422, { detail: problems });
+      return send(res, 422, validationAnswer(problems, body));
     }
     for (const route of this.routes) {
       const match = route.method === method ? route.pattern.exec(path) : null;
@@ -183,6 +183,22 @@ interface CountBody {
     next_scheduled_start_time?: { before_?: string };
     end_time?: { after_?: string };
   };
+}
+
+/**
+ * A Prefect 3 server's 422 (3.6.28:src/prefect/server/api/server.py:L199-L212): Prefect's own
+ * shape, pydantic v2 items; an unknown field is `extra_forbidden` (ActionBaseModel
+ * `extra="forbid"`, 3.6.28:src/prefect/server/schemas/actions.py:L63-L64).
+ */
+export function validationAnswer(problems: readonly string[], body: unknown) {
+  // ajv repeats an unknown key as "must NOT have additional properties"; the server reports it once.
+  const exception_detail = problems.filter((p) => !p.includes('must NOT have additional properties')).map((problem) => {
+    const extra = /^unknown top-level key "(.+)"/.exec(problem)?.[1];
+    return extra
+      ? { type: 'extra_forbidden', loc: ['body', extra], msg: 'Extra inputs are not permitted', input: (body as Record<string, unknown>)[extra] }
+      : { type: 'value_error', loc: ['body'], msg: problem };
+  });
+  return { exception_message: 'Invalid request received.', exception_detail, request_body: body };
 }
 
 function send(res: http.ServerResponse, status: number, body?: unknown): void {

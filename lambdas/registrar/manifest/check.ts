@@ -100,6 +100,7 @@ function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps:
   const { pull: _pull, build: _build, push: _push, triggers, sla, ...templated } = d;
   problems.push(...entryPlaceholderProblems(templated, where, steps));
   problems.push(...pullPlaceholderProblems(_pull ?? null, `${where}: pull`));
+  if (d.version_type) notices.push(`${where}: version_type is not sent (it becomes version_info, which needs Prefect 3.3.6); version is sent as given`);
   if (triggers || sla) notices.push(`${where}: triggers and sla are not registered by the registrar (prefect deploy creates them as automations)`);
 }
 

@@ -1,0 +1,43 @@
+/**
+ * The Prefect stand-in answers as the server versions it models: Prefect's 422 shape with
+ * pydantic v2 items (3.x) or v1 items (2.x), as in 3.6.28 and 2.20.0 src/prefect/server/api/server.py.
+ */
+import { addDeploymentRoutes } from '../support/deploymentStandIn';
+import { PrefectStandIn } from '../support/prefectStandIn';
+
+let v3: PrefectStandIn;
+let v2: PrefectStandIn;
+
+beforeAll(async () => {
+  v3 = await PrefectStandIn.start();
+  v2 = await PrefectStandIn.start();
+  addDeploymentRoutes(v3);
+  addDeploymentRoutes(v2, { version: 2 });
+});
+afterAll(async () => {
+  await v3?.close();
+  await v2?.close();
+});
+
+const post = (server: PrefectStandIn, body: object) =>
+  fetch(`${server.url}/deployments/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+const deployment = { name: 'd', flow_id: '9f2c2a5e-0b7a-4f57-9a39-2b1f0d6e7c11' };
+
+describe('Prefect stand-in, by server version', () => {
+  it('3.x: an unknown field is 422 extra_forbidden in Prefect\'s own shape', async () => {
+    expect(await post(v3, { ...deployment, infra_overrides: {} })).toEqual({
+      status: 422,
+      body: { exception_message: 'Invalid request received.', exception_detail: [{ type: 'extra_forbidden', loc: ['body', 'infra_overrides'], msg: 'Extra inputs are not permitted', input: {} }], request_body: { ...deployment, infra_overrides: {} } },
+    });
+    v3.validationErrors.length = 0;
+  });
+
+  it('2.x: concurrency_limit is 422 "extra fields not permitted" (value_error.extra); 3.x takes it', async () => {
+    expect(await post(v2, { ...deployment, concurrency_limit: 1 })).toEqual({
+      status: 422,
+      body: { exception_message: 'Invalid request received.', exception_detail: [{ loc: ['body', 'concurrency_limit'], msg: 'extra fields not permitted', type: 'value_error.extra' }], request_body: { ...deployment, concurrency_limit: 1 } },
+    });
+    expect((await post(v3, { ...deployment, concurrency_limit: 1 })).status).toBe(201);
+  });
+});
