@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cronProblem } from '../../lambdas/registrar/manifest/cron';
+import type { Json } from '../../lambdas/registrar/manifest/placeholders';
+import { applyValues, resolvePrefectValues } from '../../lambdas/registrar/registration/templating';
 import { loadYaml, rruleProblem } from '../../lambdas/registrar/manifest/fromYaml';
 import { intervalSeconds } from '../../lambdas/registrar/manifest/interval';
 import { ZONE_NAMES } from '../../lambdas/registrar/manifest/zoneNames';
@@ -30,6 +32,35 @@ function croniterSource(): boolean {
   if (show.status !== 0) return false;
   fs.writeFileSync(path.join(dir, 'croniter.py'), show.stdout);
   fs.writeFileSync(path.join(dir, 'pytz.py'), 'utc = None\n');
+  return true;
+}
+
+/**
+ * Prefect's templating module as it is, importable: templating/__init__.py and get_from_dict
+ * from the mirror, the few imports it has stubbed (a pass-through inject_client, a logger, the
+ * NotSet sentinel).
+ */
+function templatingSource(): boolean {
+  const show = (file: string) => spawnSync('git', ['-C', MIRROR, 'show', `${TAG}:src/prefect/${file}`], { encoding: 'utf8', maxBuffer: 10_000_000 });
+  const templating = show('utilities/templating/__init__.py');
+  const collections = show('utilities/collections.py');
+  if (templating.status !== 0 || collections.status !== 0) return false;
+  const getFromDict = collections.stdout.slice(collections.stdout.lastIndexOf('def get_from_dict('), collections.stdout.indexOf('def set_in_dict('));
+  const files: Record<string, string> = {
+    'prefect/__init__.py': '',
+    'prefect/client/__init__.py': '',
+    'prefect/client/utilities.py': 'def inject_client(fn):\n    return fn\n',
+    'prefect/logging/__init__.py': '',
+    'prefect/logging/loggers.py': 'import logging\ndef get_logger(name):\n    return logging.getLogger(name)\n',
+    'prefect/utilities/__init__.py': '',
+    'prefect/utilities/annotations.py': 'class NotSet:\n    pass\n',
+    'prefect/utilities/collections.py': `from __future__ import annotations\nfrom typing import Optional, TypeVar, Union, cast\nVT = TypeVar("VT")\nR = TypeVar("R")\nNestedDict = dict\n\n${getFromDict}`,
+    'prefect/utilities/templating/__init__.py': templating.stdout,
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
   return true;
 }
 
@@ -126,3 +157,72 @@ print(json.dumps(out))`;
 });
 
 const KNOWN_RRULE_DIFFERENCES: string[] = [];
+
+describe('templating parity with Prefect 3.6.28 src/prefect/utilities/templating', () => {
+  const values: Json = { build_image: { image: 'reg/repo@sha256:ab', tag: 'v1', n: 3, none: null, list: ['a', 'b'], nested: { k: true } }, image: 'reg/repo@sha256:ab', tag: 'v1' };
+  const templates: Json[] = [
+    '{{ build_image.image }}', '{{image}}', 'x-{{ build_image.tag }}-y', '{{ build_image.n }}', 'n={{ build_image.n }}', '{{ build_image.none }}', 'v={{ build_image.none }}',
+    '{{ build_image.list[1] }}', '{{ build_image.list.0 }}', '{{ build_image.list[-1] }}', '{{ build_image.tag[0] }}', '{{ build_image.nested }}', 'is {{ build_image.nested.k }}',
+    '{{ missing }}', 'a{{ missing }}b', '{{ $UNSET_FOR_PARITY }}', 'x{{ $UNSET_FOR_PARITY }}', '{{ ctx.flow_run.name }}', 'job-{{ ctx.flow.name }}/{{ tag }}',
+    '{{ prefect.variables.v }}', '{{ a b }}', '{{ build_image.image }} and {{ tag }}', { k: '{{ missing }}', j: ['{{ tag }}', 'lit'] }, 7, true, null,
+    ['{{ missing }}', 'kept in pull steps'],
+  ];
+  /** Ours keeps a list item whose placeholder has no value when unset values are kept (pull steps); Prefect drops it (its issue #15096). */
+  const DEVIATIONS = [JSON.stringify([['{{ missing }}', 'kept in pull steps'], false])];
+
+  it('applies step outputs as apply_values does (removing unset values, keeping them, skipping ctx.)', () => {
+    if (!templatingSource()) return console.warn(`no Prefect mirror at ${MIRROR}: templating parity not checked`);
+    const script = `
+import json, sys
+from prefect.utilities.templating import apply_values
+from prefect.utilities.annotations import NotSet
+data = json.load(sys.stdin)
+out = []
+for remove in (True, False):
+    for t in data["templates"]:
+        r = apply_values(t, data["values"], remove_notset=remove, skip_prefixes=["ctx."])
+        out.append("<NotSet>" if r is NotSet else r)
+print(json.dumps(out))`;
+    const theirs = python(script, { templates, values }) as Json[];
+    const ours = [true, false].flatMap((removeNotSet) => templates.map((t) => applyValues(t, values, { removeNotSet, skipPrefixes: ['ctx.'] })).map((r) => (typeof r === 'symbol' ? '<NotSet>' : r)));
+    const differences = ours.map((o, i) => [JSON.stringify([templates[i % templates.length], i < templates.length]), o, theirs[i]]).filter(([, o, t]) => JSON.stringify(o) !== JSON.stringify(t));
+    expect(differences.map(([which]) => which)).toEqual(DEVIATIONS);
+    expect(differences[0]!.slice(1)).toEqual([['{{ missing }}', 'kept in pull steps'], ['kept in pull steps']]);
+  });
+
+  it('resolves blocks, then variables, as resolve_block_document_references and resolve_variables do', async () => {
+    if (!templatingSource()) return console.warn(`no Prefect mirror at ${MIRROR}: templating parity not checked`);
+    const blocks: Record<string, Record<string, Json>> = { 'secret/token': { value: 's3cret' }, 'json/cfg': { value: { cpu: 2048, list: [{ k: 'v' }] } }, 'aws-credentials/prod': { region: 'eu-west-1', key: 'k' } };
+    const variables: Record<string, Json> = { owner: 'team', n: 3, flag: true, obj: { a: [1, null] } };
+    const cases: Json[] = [
+      '{{ prefect.blocks.secret.token }}', '{{ prefect.blocks.json.cfg }}', '{{ prefect.blocks.json.cfg.value.cpu }}', '{{ prefect.blocks.json.cfg.cpu }}', '{{ prefect.blocks.json.cfg.list[0].k }}',
+      '{{ prefect.blocks.aws-credentials.prod }}', '{{ prefect.blocks.aws-credentials.prod.region }}', '{{ prefect.variables.owner }}', '{{ prefect.variables.n }}', 'by {{ prefect.variables.owner }} n={{ prefect.variables.n }}',
+      'flag {{ prefect.variables.flag }}', 'obj {{ prefect.variables.obj }}', '{{ prefect.variables.obj }}', '{{ prefect.variables.missing }}', 'a{{ prefect.variables.missing }}b', { k: ['{{ prefect.variables.n }}'] },
+    ];
+    const script = `
+import asyncio, json, sys
+from prefect.utilities.templating import resolve_block_document_references, resolve_variables
+data = json.load(sys.stdin)
+class Doc:
+    def __init__(self, data): self.data = data
+class Var:
+    def __init__(self, value): self.value = value
+class Client:
+    async def read_block_document_by_name(self, name, block_type_slug):
+        return Doc(data["blocks"][block_type_slug + "/" + name])
+    async def read_variable_by_name(self, name):
+        return Var(data["variables"][name]) if name in data["variables"] else None
+async def main():
+    out = []
+    for t in data["cases"]:
+        r = await resolve_block_document_references(t, client=Client())
+        out.append(await resolve_variables(r, client=Client()))
+    print(json.dumps(out))
+asyncio.run(main())`;
+    const theirs = python(script, { cases, blocks, variables }) as Json[];
+    const prefect = { block: async (slug: string, name: string) => blocks[`${slug}/${name}`]!, variable: async (name: string) => variables[name] };
+    const ours: Json[] = [];
+    for (const c of cases) ours.push(await resolvePrefectValues(c, prefect));
+    expect(cases.map((c, i) => [c, ours[i], theirs[i]]).filter(([, o, t]) => JSON.stringify(o) !== JSON.stringify(t))).toEqual([]);
+  });
+});

@@ -62,19 +62,25 @@ function pythonRepr(value: Json): string {
 }
 
 /**
- * Prefect's get_from_dict (3.6.28:src/prefect/utilities/collections.py:L630-L676): a dotted
- * path with `[n]` indices; undefined when any step is missing.
+ * Prefect's get_from_dict (3.6.28:src/prefect/utilities/collections.py:L630-L676): the path split
+ * on "." after `[`/`]` become dots; a part Python's int() reads indexes a list or a string
+ * (negative from the end), any other part is a mapping key; undefined where Python raises
+ * TypeError, KeyError or IndexError.
  */
 export function getFromDict(value: Json | undefined, path: string): Json | undefined {
   let current: Json | undefined = value;
-  for (const part of path.split('.')) {
-    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
-    if (!match) return undefined;
-    if (match[1]) current = current && typeof current === 'object' && !Array.isArray(current) ? current[match[1]] : undefined;
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
-      current = Array.isArray(current) ? current[Number(index[1])] : undefined;
+  for (const part of path.replace(/\[/g, '.').replace(/\]/g, '').split('.')) {
+    if (/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(part)) {
+      // A JSON mapping's keys are text, so an int key is a KeyError there.
+      if (!Array.isArray(current) && typeof current !== 'string') return undefined;
+      const n = Number(part.replace(/_/g, ''));
+      const i = n < 0 ? current.length + n : n;
+      if (i < 0 || i >= current.length) return undefined;
+      current = current[i];
+    } else {
+      if (!current || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, part)) return undefined;
+      current = current[part];
     }
-    if (current === undefined) return undefined;
   }
   return current;
 }

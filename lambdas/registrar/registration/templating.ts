@@ -33,7 +33,10 @@ export function applyValues(template: Json, values: Json, options: ApplyOptions 
     const placeholders = placeholdersIn(template).filter((p) => !(options.skipPrefixes ?? []).some((prefix) => p.name.startsWith(prefix)));
     if (placeholders.length === 0) return template;
     const whole = wholePlaceholder(template);
-    if (whole && whole.kind === 'standard' && placeholders.length === 1) return getFromDict(values, whole.name) ?? NOT_SET;
+    if (whole && whole.kind === 'standard' && placeholders.length === 1) {
+      const value = getFromDict(values, whole.name);
+      return value === undefined ? NOT_SET : value;
+    }
     let text = template;
     for (const p of placeholders) {
       if (p.kind !== 'standard' && p.kind !== 'env') continue;
