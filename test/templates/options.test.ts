@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { ManifestError } from '../../lambdas/registrar/errors';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { InvalidOptionError } from '../../templates/core/errors';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
@@ -37,5 +39,14 @@ describe('worker stack options', () => {
     expect(t.Parameters.WorkPoolName!.Default).toBe('etl');
     expect(t.Parameters.WorkerSize!.Default).toBe('1024/2048');
     expect(t.Parameters.MaxWorkers!.Default).toBe(7);
+  });
+
+  it('checks a synth-time manifest against the stack\'s work pool, naming the file, the deployment and the field', () => {
+    const text = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
+    const manifest = { file: 'prefect.yaml', text };
+    expect(() => resolveWorkerStackOptions({ manifest, workPoolName: 'etl-pool' })).toThrow(ManifestError);
+    expect(() => resolveWorkerStackOptions({ manifest, workPoolName: 'etl-pool' })).toThrow(/^prefect\.yaml: deployment "etl-daily": work_pool\.name is "ecs-pool", but the stack's workers poll "etl-pool"/);
+    expect(() => resolveWorkerStackOptions({ manifest: { file: 'prefect.yaml', text: text.replace('description:', 'descriptoin:') } })).toThrow(/deployment "etl-daily": descriptoin is not a key of a deployment \(did you mean "description"\?\)/);
+    expect(JSON.parse(resolveWorkerStackOptions({ manifest }).manifest!.json)).toMatchObject({ ecr_triggers: [{ repository: 'flows/etl' }, { repository: 'flows/reports' }] });
   });
 });
