@@ -1,22 +1,34 @@
 /**
  * A local HTTP stand-in for the Prefect API on 127.0.0.1. Every request is validated against
  * Prefect's OpenAPI schema (problems collected in `validationErrors`, and answered with 422 as
- * the server would); faults can be injected (5xx, 429 with Retry-After, slow answers, invalid
- * JSON, 401). `POST /flow_runs/count` is answered from an in-memory list of flow runs with the
- * filter semantics the Lambdas rely on; other routes are added per test with `on()`.
+ * the server would), then against the filter keys of `serverVersion` (a 3.0.3 or 2.20.25 server
+ * answers 422 to keys it lacks, in its own body shape: prefectFlowRuns.ts). Faults can be
+ * injected (5xx, 429 with Retry-After, slow answers, invalid JSON, 401). Flow runs live in an
+ * in-memory list: counted and listed with the filter semantics the Lambdas rely on, read, and
+ * moved by `set_state` with Prefect's orchestration rules (prefectOrchestration.ts). Work pools
+ * and their queues (pause, concurrency limits) are in `pools`. `afterRequest` hooks run once a
+ * request is answered, e.g. to move a run to its next state between two reads. Other routes are
+ * added per test with `on()`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenApiValidator } from './openapiValidator';
+import { extraKeysRejected, flowRunResponse, listRuns, matchingRuns, unknownFilterKeys, type FlowRunsBody, type ServerVersion, type StandInFlowRun } from './prefectFlowRuns';
+import { setState, type Proposal } from './prefectOrchestration';
 
-export interface StandInFlowRun {
-  readonly id: string;
-  readonly work_pool_name: string;
-  readonly work_queue_name: string;
-  readonly state_type: 'SCHEDULED' | 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'CRASHED' | 'PAUSED' | 'CANCELLING';
-  readonly state_name?: string;
-  readonly next_scheduled_start_time?: string;
-  readonly end_time?: string;
+export type { ServerVersion, StandInFlowRun } from './prefectFlowRuns';
+
+export interface StandInQueue {
+  readonly name: string;
+  is_paused?: boolean;
+  concurrency_limit?: number | null;
+}
+
+export interface StandInPool {
+  is_paused?: boolean;
+  concurrency_limit?: number | null;
+  /** Its queues; when omitted, "default" plus every queue its flow runs name. */
+  queues?: StandInQueue[];
 }
 
 export interface Fault {
@@ -52,6 +64,12 @@ export class PrefectStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly validationErrors: string[] = [];
   flowRuns: StandInFlowRun[] = [];
+  /** Work pools by name; a pool not listed exists with its defaults (not paused, no limit). */
+  pools: Record<string, StandInPool> = {};
+  serverVersion: ServerVersion = '3.6.28';
+  /** The server's clock for state timestamps. */
+  now: () => Date = () => new Date();
+  readonly afterRequest: ((request: RecordedRequest) => void)[] = [];
   private readonly faults: Fault[] = [];
   private readonly routes: { method: string; pattern: RegExp; names: string[]; handler: RouteHandler }[] = [];
 
@@ -60,7 +78,50 @@ export class PrefectStandIn {
     /** The Authorization header the server demands; undefined accepts anything. */
     public expectedAuthorization?: string,
   ) {
-    this.on('POST', '/flow_runs/count', (request) => ({ status: 200, body: this.count(request.body as CountBody) }));
+    this.on('POST', '/flow_runs/count', (request) => this.filtered(request, (body) => matchingRuns(this.flowRuns, body).length));
+    this.on('POST', '/flow_runs/filter', (request) => this.filtered(request, (body) => listRuns(this.flowRuns, body).map(flowRunResponse)));
+    this.on('GET', '/flow_runs/{id}', (_r, { id }) => {
+      const run = this.flowRuns.find((r) => r.id === id);
+      return run ? { status: 200, body: flowRunResponse(run) } : { status: 404, body: { detail: 'Flow run not found' } };
+    });
+    this.on('POST', '/flow_runs/{id}/set_state', (request, { id }) => {
+      const run = this.flowRuns.find((r) => r.id === id);
+      return run ? setState(run, request.body as Proposal, this.now()) : { status: 404, body: { detail: 'Flow run not found' } };
+    });
+    this.on('GET', '/work_pools/{name}', (_r, { name }) => ({ status: 200, body: this.poolResponse(name!) }));
+    this.on('POST', '/work_pools/{name}/queues/filter', (request, { name }) => {
+      const { offset = 0, limit = 200 } = (request.body ?? {}) as { offset?: number; limit?: number };
+      return { status: 200, body: this.queuesOf(name!).slice(offset, offset + limit).map((q) => ({ ...q, id: `queue-${q.name}`, created: null, updated: null })) };
+    });
+  }
+
+  /** Answers a flow-run filter request, or 422 when `serverVersion` lacks one of its keys. */
+  private filtered(request: RecordedRequest, answer: (body: FlowRunsBody) => unknown): { status: number; body: unknown } {
+    const body = request.body as FlowRunsBody;
+    const unknown = unknownFilterKeys(this.serverVersion, body);
+    if (unknown.length > 0) return { status: 422, body: extraKeysRejected(this.serverVersion, unknown, body) };
+    return { status: 200, body: answer(body) };
+  }
+
+  private queuesOf(pool: string): StandInQueue[] {
+    const explicit = this.pools[pool]?.queues;
+    if (explicit) return explicit;
+    const names = new Set(['default', ...this.flowRuns.filter((r) => r.work_pool_name === pool).map((r) => r.work_queue_name)]);
+    return [...names].map((name) => ({ name, is_paused: false, concurrency_limit: null }));
+  }
+
+  private poolResponse(name: string) {
+    const pool = this.pools[name] ?? {};
+    return {
+      id: `pool-${name}`,
+      name,
+      type: 'ecs',
+      created: null,
+      updated: null,
+      is_paused: pool.is_paused ?? false,
+      concurrency_limit: pool.concurrency_limit ?? null,
+      status: pool.is_paused ? 'PAUSED' : 'NOT_READY',
+    };
   }
 
   static async start(expectedAuthorization?: string): Promise<PrefectStandIn> {
@@ -141,48 +202,19 @@ export class PrefectStandIn {
       const match = route.method === method ? route.pattern.exec(path) : null;
       if (!match) continue;
       const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      let answer: { status: number; body?: unknown };
       try {
-        const answer = await route.handler(recorded, params);
-        return send(res, answer.status, answer.body);
+        answer = await route.handler(recorded, params);
       } catch (error) {
-        return send(res, 500, { detail: `stand-in route failed: ${(error as Error).message}` });
+        // A request the stand-in cannot judge is a test error, reported like a schema problem.
+        this.validationErrors.push(`${method} ${path}: stand-in route failed: ${(error as Error).message}`);
+        answer = { status: 500, body: { detail: `stand-in route failed: ${(error as Error).message}` } };
       }
+      for (const hook of this.afterRequest) hook(recorded);
+      return send(res, answer.status, answer.body);
     }
     send(res, 404, { detail: `stand-in has no route for ${method} ${path}` });
   }
-
-  /** The subset of FlowRunFilter semantics the Lambdas use; anything else is a test error. */
-  private count(body: CountBody): number {
-    const known = new Set(['work_pools', 'work_pool_queues', 'flow_runs']);
-    const unknown = Object.keys(body ?? {}).filter((k) => !known.has(k) && (body as Record<string, unknown>)[k] != null);
-    if (unknown.length) throw new Error(`filter keys the stand-in does not evaluate: ${unknown.join(', ')}`);
-    const pools = body.work_pools?.name?.any_;
-    const queues = body.work_pool_queues?.name?.any_;
-    const runs = body.flow_runs ?? {};
-    const types = runs.state?.type?.any_;
-    const names = runs.state?.name?.any_;
-    const before = runs.next_scheduled_start_time?.before_;
-    const endedAfter = runs.end_time?.after_;
-    return this.flowRuns.filter(
-      (run) =>
-        (!pools || pools.includes(run.work_pool_name)) &&
-        (!queues || queues.includes(run.work_queue_name)) &&
-        (!types || types.includes(run.state_type)) &&
-        (!names || names.includes(run.state_name ?? '')) &&
-        (!before || (run.next_scheduled_start_time !== undefined && Date.parse(run.next_scheduled_start_time) <= Date.parse(before))) &&
-        (!endedAfter || (run.end_time !== undefined && Date.parse(run.end_time) >= Date.parse(endedAfter))),
-    ).length;
-  }
-}
-
-interface CountBody {
-  work_pools?: { name?: { any_?: string[] } };
-  work_pool_queues?: { name?: { any_?: string[] } };
-  flow_runs?: {
-    state?: { type?: { any_?: string[] }; name?: { any_?: string[] } };
-    next_scheduled_start_time?: { before_?: string };
-    end_time?: { after_?: string };
-  };
 }
 
 /**
