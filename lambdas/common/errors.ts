@@ -25,6 +25,8 @@ export class PrefectApiError extends PrefectEcsStackError {
     readonly path: string,
     readonly detail: string,
     options?: ErrorOptions,
+    /** The parsed error body, for callers that read its fields (e.g. a 422's exception_detail). */
+    readonly body?: unknown,
   ) {
     super(`${status} from Prefect on ${path}${hintFor(status)}${detail ? `: ${detail}` : ''}`, options);
   }

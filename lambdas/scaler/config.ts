@@ -1,9 +1,14 @@
 /** The scaler's settings, from the environment the template sets. */
-import { commaList, optionalString, readPrefectConnection, requireInteger, requireString, type Env } from '../common/config';
+import { commaList, optionalString, readPrefectConnection, requireInteger, requireOneOf, requireString, type Env } from '../common/config';
 import { ConfigError } from '../common/errors';
 import type { PrefectConnection } from '../common/prefect/client';
 import { SCALER_METRICS_NAMESPACE, ScalerEnv } from './env';
 import type { ScalingSettings } from './policy';
+import type { StuckAction, StuckPendingSettings } from './stuck/recover';
+
+export const STUCK_ACTIONS: readonly StuckAction[] = ['reschedule', 'crash', 'off'];
+/** Shorter than this, a run still being submitted (RunTask retries included) could look stuck. */
+export const MIN_STUCK_PENDING_SECONDS = 120;
 
 export interface ScalerConfig {
   readonly prefect: PrefectConnection;
@@ -12,8 +17,7 @@ export interface ScalerConfig {
   readonly cluster: string;
   readonly service: string;
   readonly settings: ScalingSettings;
-  /** Secret holding the webhook token; undefined when the webhook is off. */
-  readonly webhookTokenSecretArn?: string;
+  readonly stuckPending: StuckPendingSettings;
   /** @default SCALER_METRICS_NAMESPACE */
   readonly metricsNamespace: string;
   /** Metric dimension that keeps two stacks with the same pool name apart. @default "local" */
@@ -25,7 +29,7 @@ export function readScalerConfig(env: Env): ScalerConfig {
   const settings: ScalingSettings = {
     minWorkers: requireInteger(env, ScalerEnv.MinWorkers, 0, 100),
     maxWorkers: requireInteger(env, ScalerEnv.MaxWorkers, 1, 100),
-    runsPerWorker: requireInteger(env, ScalerEnv.RunsPerWorker, 1, 100),
+    submissionsPerWorker: requireInteger(env, ScalerEnv.SubmissionsPerWorker, 1, 100),
     lookaheadSeconds: requireInteger(env, ScalerEnv.LookaheadSeconds, 0, 86_400),
     idleGraceSeconds: requireInteger(env, ScalerEnv.IdleGraceSeconds, 0, 86_400),
   };
@@ -39,7 +43,10 @@ export function readScalerConfig(env: Env): ScalerConfig {
     cluster: requireString(env, ScalerEnv.Cluster),
     service: requireString(env, ScalerEnv.Service),
     settings,
-    webhookTokenSecretArn: optionalString(env, ScalerEnv.WebhookTokenSecretArn),
+    stuckPending: {
+      afterSeconds: requireInteger(env, ScalerEnv.StuckPendingSeconds, MIN_STUCK_PENDING_SECONDS, 86_400),
+      action: requireOneOf(env, ScalerEnv.StuckPendingAction, STUCK_ACTIONS),
+    },
     metricsNamespace: optionalString(env, ScalerEnv.MetricsNamespace) ?? SCALER_METRICS_NAMESPACE,
     stackName: optionalString(env, ScalerEnv.StackName) ?? 'local',
   };

@@ -10,11 +10,14 @@ export const ScalerEnv = {
   Service: 'ECS_SERVICE',
   MinWorkers: 'MIN_WORKERS',
   MaxWorkers: 'MAX_WORKERS',
-  RunsPerWorker: 'RUNS_PER_WORKER',
+  /** The worker's `--limit`: concurrent submissions of one worker. */
+  SubmissionsPerWorker: 'SUBMISSIONS_PER_WORKER',
   LookaheadSeconds: 'LOOKAHEAD_SECONDS',
   IdleGraceSeconds: 'IDLE_GRACE_SECONDS',
-  /** Empty when the webhook is off. */
-  WebhookTokenSecretArn: 'WEBHOOK_TOKEN_SECRET_ARN',
+  /** A PENDING run with no task this long is recovered. */
+  StuckPendingSeconds: 'STUCK_PENDING_SECONDS',
+  /** reschedule | crash | off */
+  StuckPendingAction: 'STUCK_PENDING_ACTION',
   MetricsNamespace: 'METRICS_NAMESPACE',
   /** The metric dimension that keeps two stacks with the same pool name apart. */
   StackName: 'STACK_NAME',

@@ -8,3 +8,10 @@ export class WorkerServiceNotFoundError extends PrefectEcsStackError {
     super(`worker service ${service} in cluster ${cluster} not found (${reason}): check the ${ScalerEnv.Cluster} and ${ScalerEnv.Service} settings`);
   }
 }
+
+/** The cluster has more tasks than the stuck-run sweep reads: it skips rather than act on a partial view. */
+export class TooManyTasksError extends PrefectEcsStackError {
+  constructor(readonly cluster: string, readonly limit: number) {
+    super(`cluster ${cluster} has more than ${limit} tasks: stuck-run recovery skipped (it never acts on a partial view)`);
+  }
+}

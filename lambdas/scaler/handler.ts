@@ -1,50 +1,55 @@
 /**
- * The scaler's Lambda handler: parse the trigger, authenticate the webhook, evaluate.
- * A malformed or foreign event is logged and dropped (returning normally, so it is not retried).
+ * The scaler's Lambda handler: parse the invocation, debounce, evaluate. A malformed or foreign
+ * event is logged and dropped (returning normally, so it is not retried). A batch of the trigger
+ * queue never fails: a failed FIFO batch would hold back every later trigger of the one message
+ * group until it is retried, and a stale trigger is worth nothing (the next tick evaluates
+ * anyway), so a failed evaluation is logged and counted (EvaluationFailures) instead.
  */
-import type { LambdaFunctionURLResult } from 'aws-lambda';
 import { errorMessage } from '../common/errors';
 import { parseOrDrop } from '../common/events';
+import { sleep } from '../common/retry';
 import type { ScalerConfig } from './config';
-import { evaluate, type Evaluation, type ScalerDeps } from './evaluate';
-import { isOfCluster, parseTrigger, type Trigger } from './parse';
-import { tokensMatch } from './webhookAuth';
+import { planBatch } from './triggers/debounce';
+import { evaluate, type Evaluation, type ScalerDeps, type TriggerKind } from './evaluate';
+import { evaluationFailureMetrics } from './metrics';
+import { isOfCluster, parseInvocation, type Trigger } from './triggers/parse';
 
-const respond = (statusCode: number, body: Record<string, unknown>): LambdaFunctionURLResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+export type ScalerResult = Evaluation | { readonly dropped: string } | { readonly skipped: string } | { readonly failed: string };
 
-export type ScalerResult = Evaluation | LambdaFunctionURLResult | { readonly dropped: string };
-
-export function createScalerHandler(config: ScalerConfig, deps: ScalerDeps) {
-  return async (event: unknown): Promise<ScalerResult> => {
-    const parsed = parseOrDrop(parseTrigger, event, deps.log);
-    if (!parsed.ok) return { dropped: parsed.reason };
-    const trigger = parsed.value;
-    if (trigger.kind === 'task-state' && !isOfCluster(trigger.clusterArn, config.cluster)) {
-      deps.log.warn('dropped event', { reason: 'task of another cluster', clusterArn: trigger.clusterArn });
-      return { dropped: 'task of another cluster' };
-    }
-    if (trigger.kind !== 'webhook') return evaluate(config, deps, trigger);
-    return handleWebhook(config, deps, trigger);
-  };
+export interface HandlerDeps extends ScalerDeps {
+  /** @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-async function handleWebhook(config: ScalerConfig, deps: ScalerDeps, trigger: Extract<Trigger, { kind: 'webhook' }>) {
-  if (!config.webhookTokenSecretArn) return respond(404, { error: 'webhook disabled' });
-  if (trigger.method !== 'POST') return respond(405, { error: 'use POST' });
-  const expected = await deps.secrets.get(config.webhookTokenSecretArn);
-  if (!tokensMatch(trigger.token, expected)) {
-    deps.log.warn('webhook rejected', { reason: trigger.token ? 'wrong token' : 'no token' });
-    return respond(401, { error: 'unauthorized' });
-  }
-  try {
-    const result = await evaluate(config, deps, trigger);
-    return respond(200, { desired: result.desired, previous: result.previous, reason: result.reason, changed: result.changed });
-  } catch (error) {
-    deps.log.error('webhook evaluation failed', { error: errorMessage(error) });
-    return respond(503, { error: 'evaluation failed; the 1-minute schedule will retry' });
-  }
+const kindsOf = (triggers: readonly Trigger[]): TriggerKind[] => [...new Set(triggers.map((t) => t.kind))];
+
+export function createScalerHandler(config: ScalerConfig, deps: HandlerDeps) {
+  const ofThisCluster = (trigger: Trigger) => {
+    if (trigger.kind !== 'task-state' || isOfCluster(trigger.clusterArn, config.cluster)) return true;
+    deps.log.warn('dropped event', { reason: 'task of another cluster', clusterArn: trigger.clusterArn });
+    return false;
+  };
+  return async (event: unknown): Promise<ScalerResult> => {
+    const parsed = parseOrDrop(parseInvocation, event, deps.log);
+    if (!parsed.ok) return { dropped: parsed.reason };
+    const invocation = parsed.value;
+    if (invocation.kind === 'direct') {
+      return ofThisCluster(invocation.trigger) ? evaluate(config, deps, [invocation.trigger.kind]) : { dropped: 'task of another cluster' };
+    }
+    for (const d of invocation.dropped) deps.log.warn('dropped event', d);
+    const batch = invocation.triggers.filter((q) => ofThisCluster(q.trigger));
+    const plan = planBatch(batch, deps.memory.lastEvaluationStartedAt, deps.now().getTime());
+    if (plan.action === 'skip') {
+      deps.log.debug('batch skipped', { reason: plan.reason, messages: batch.length });
+      return { skipped: plan.reason };
+    }
+    if (plan.action === 'wait') await (deps.sleep ?? sleep)(plan.ms);
+    try {
+      return await evaluate(config, deps, kindsOf(batch.map((q) => q.trigger)));
+    } catch (error) {
+      deps.log.error('evaluation failed', { error: errorMessage(error) });
+      deps.writeMetrics(evaluationFailureMetrics(config));
+      return { failed: errorMessage(error) };
+    }
+  };
 }

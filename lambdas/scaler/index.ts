@@ -12,8 +12,6 @@ import { createScalerHandler } from './handler';
 const log = createLogger('scaler');
 const config = readScalerConfig(process.env);
 const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
-// Read the webhook token while the function starts, so a rejected request costs no AWS call.
-if (config.webhookTokenSecretArn) secrets.get(config.webhookTokenSecretArn).catch(() => undefined);
 
 export const handler = createScalerHandler(config, {
   ecs: new ECSClient(AWS_CLIENT_CONFIG),
@@ -22,4 +20,5 @@ export const handler = createScalerHandler(config, {
   log,
   writeMetrics: (line) => writeMetrics(line),
   now: () => new Date(),
+  memory: {},
 });

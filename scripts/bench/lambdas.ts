@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { ScalerEnv } from '../../lambdas/scaler/env';
+import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
 import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
 import { ToolFailedError } from '../lib/errors';
 import { ROOT } from '../lib/paths';
@@ -25,6 +26,8 @@ const IMPORT_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
+  // A handler that reads a secret at start calls this closed loopback port, never AWS.
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   [ScalerEnv.ApiUrl]: 'http://127.0.0.1:9/api',
   [ScalerEnv.AuthMode]: 'none',
   [ScalerEnv.WorkPool]: 'bench',
@@ -32,10 +35,14 @@ const IMPORT_ENV: Record<string, string> = {
   [ScalerEnv.Service]: 'bench',
   [ScalerEnv.MinWorkers]: '0',
   [ScalerEnv.MaxWorkers]: '3',
-  [ScalerEnv.RunsPerWorker]: '4',
+  [ScalerEnv.SubmissionsPerWorker]: '10',
+  [ScalerEnv.StuckPendingSeconds]: '600',
+  [ScalerEnv.StuckPendingAction]: 'reschedule',
   [ScalerEnv.LookaheadSeconds]: '120',
   [ScalerEnv.IdleGraceSeconds]: '0',
   [RegistrarEnv.ManifestParameter]: '/bench/manifest',
+  [ScalerWebhookEnv.TriggerQueueUrl]: 'http://127.0.0.1:9/123456789012/bench.fifo',
+  [ScalerWebhookEnv.WebhookTokenSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
 };
 
 const REFERENCES: { name: string; source: string; mainFields: string[] }[] = [

@@ -14,7 +14,7 @@ import { functionBasics, lambdaTrustPolicy, policy } from '../worker/iam';
 import { retainedLogGroup } from '../worker/logs';
 
 /** Stale triggers are worthless: the next minute re-evaluates anyway. */
-const EVENT_RETRY = { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 };
+export const EVENT_RETRY = { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 };
 
 /** An EventBridge rule that invokes a function, with the permission it needs and a DLQ. */
 export function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpression: string } | { EventPattern: object }) {

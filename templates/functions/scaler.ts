@@ -1,24 +1,28 @@
 /**
- * The scaler Lambda and its triggers: a 1-minute schedule, this cluster's flow-run task state
- * changes, and an optional webhook (function URL, token-authenticated). Reserved concurrency 1
- * serialises evaluations; failed async invocations and undeliverable events go to the shared
- * dead-letter queue.
+ * The scaler Lambda: fed in batches by its FIFO trigger queue (scalerTriggers.ts), one batch at a
+ * time; it reads the work pool's demand from Prefect, sets the worker service's desired count and
+ * recovers flow runs stuck in PENDING. Its webhook is a function of its own (scalerWebhook.ts).
  */
-import { Lambda, SecretsManager } from 'cloudform';
 import { SCALER_METRICS_NAMESPACE, ScalerEnv } from '../../lambdas/scaler/env';
-import { getAtt, iff, noValue, ref, sub } from '../core/cfn';
-import { Cond, Param, Res } from '../core/ids';
+import { getAtt, ref, sub } from '../core/cfn';
+import { Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
 import { clusterArnValue, clusterNameValue } from '../worker/ecs';
 import { allow, readPrefectSecret } from '../worker/iam';
-import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type EnvironmentOf } from './lambda';
+import { prefectEnvironment, stackFunction, type EnvironmentOf } from './lambda';
+import { buildScalerTriggers, SCALER_TIMEOUT_SECONDS } from './scalerTriggers';
+import { buildScalerWebhook } from './scalerWebhook';
 
 export const workerServiceArn = () =>
   sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${ClusterName}/${ServiceName}', {
     ClusterName: clusterNameValue(),
     ServiceName: getAtt(Res.WorkerService, 'Name'),
   });
+
+/** ARNs of this cluster's resources of a type ("task", "container-instance"). */
+const inCluster = (type: string) =>
+  sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${type}/\${ClusterName}/*`, { ClusterName: clusterNameValue() });
 
 function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> {
   return {
@@ -29,16 +33,19 @@ function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> 
     [ScalerEnv.Service]: getAtt(Res.WorkerService, 'Name'),
     [ScalerEnv.MinWorkers]: ref(Param.MinWorkers),
     [ScalerEnv.MaxWorkers]: ref(Param.MaxWorkers),
-    [ScalerEnv.RunsPerWorker]: ref(Param.RunsPerWorker),
+    [ScalerEnv.SubmissionsPerWorker]: ref(Param.SubmissionsPerWorker),
     [ScalerEnv.LookaheadSeconds]: ref(Param.LookaheadSeconds),
     [ScalerEnv.IdleGraceSeconds]: ref(Param.IdleGraceSeconds),
-    [ScalerEnv.WebhookTokenSecretArn]: iff(Cond.EnableWebhook, ref(Res.WebhookTokenSecret), ''),
+    [ScalerEnv.StuckPendingSeconds]: ref(Param.StuckPendingSeconds),
+    [ScalerEnv.StuckPendingAction]: ref(Param.StuckPendingAction),
     [ScalerEnv.MetricsNamespace]: SCALER_METRICS_NAMESPACE,
     [ScalerEnv.StackName]: ref('AWS::StackName'),
   };
 }
 
 export function buildScaler(ctx: WorkerContext): TemplateFragment {
+  const clusterCondition = { ArnEquals: { 'ecs:cluster': clusterArnValue() } };
+  const triggers = buildScalerTriggers();
   return {
     Resources: {
       ...stackFunction({
@@ -50,58 +57,25 @@ export function buildScaler(ctx: WorkerContext): TemplateFragment {
         description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
         statements: [
           allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
+          // ListTasks is authorized on container-instance ARNs, DescribeTasks on task ARNs; both
+          // take ecs:cluster (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+          allow('ListClusterTasks', ['ecs:ListTasks'], inCluster('container-instance'), clusterCondition),
+          allow('ReadFlowRunTaskTags', ['ecs:DescribeTasks'], inCluster('task'), clusterCondition),
+          allow(
+            'ConsumeTriggers',
+            ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+            getAtt(Res.ScalerTriggerQueue, 'Arn'),
+          ),
           readPrefectSecret(ctx.connection),
-          iff(Cond.EnableWebhook, allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)), noValue()),
         ],
         environment: scalerEnvironment(ctx),
-        timeoutSeconds: 60,
+        timeoutSeconds: SCALER_TIMEOUT_SECONDS,
+        // Only its trigger queue invokes it; this covers a direct asynchronous invoke.
         asyncRetry: { MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 300 },
-        reservedConcurrency: 1,
         vpc: ctx.lambdaVpc,
       }),
-      [Res.ScalerScheduleRule]: ruleInvoking(Res.ScalerFunction, sub('Scaler tick of ${AWS::StackName}'), {
-        ScheduleExpression: 'rate(1 minute)',
-      }),
-      [Res.ScalerScheduleRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerScheduleRule),
-      [Res.ScalerTaskStateRule]: ruleInvoking(Res.ScalerFunction, sub('Flow-run tasks of ${AWS::StackName} starting or stopping'), {
-        // Flow-run tasks are started by RunTask (group "family:..."); the worker's own tasks are
-        // "service:..." and must not wake the scaler.
-        EventPattern: {
-          source: ['aws.ecs'],
-          'detail-type': ['ECS Task State Change'],
-          detail: { clusterArn: [clusterArnValue()], group: [{ prefix: 'family:' }], lastStatus: ['PENDING', 'RUNNING', 'STOPPED'] },
-        },
-      }),
-      [Res.ScalerTaskStateRulePermission]: invokedBy(Res.ScalerFunction, Res.ScalerTaskStateRule),
-      ...buildScalerWebhook(),
+      ...triggers.Resources,
+      ...buildScalerWebhook(ctx).Resources,
     },
-  };
-}
-
-/** cloudform's Lambda.Permission predates InvokedViaFunctionUrl (2025); typed here. */
-type PermissionProperties = ConstructorParameters<typeof Lambda.Permission>[0] & { InvokedViaFunctionUrl?: boolean };
-const permission = (properties: PermissionProperties) => new Lambda.Permission(properties);
-
-/** The optional webhook: a function URL checked by a generated token (Prefect cannot sign SigV4). */
-function buildScalerWebhook() {
-  return {
-    [Res.WebhookTokenSecret]: new SecretsManager.Secret({
-      Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
-      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
-    }).condition(Cond.EnableWebhook),
-    [Res.ScalerFunctionUrl]: new Lambda.Url({ TargetFunctionArn: ref(Res.ScalerFunction), AuthType: 'NONE' }).condition(Cond.EnableWebhook),
-    [Res.ScalerFunctionUrlPermission]: new Lambda.Permission({
-      Action: 'lambda:InvokeFunctionUrl',
-      FunctionName: ref(Res.ScalerFunction),
-      Principal: '*',
-      FunctionUrlAuthType: 'NONE',
-    }).condition(Cond.EnableWebhook),
-    // Function URLs created since October 2025 also need lambda:InvokeFunction, limited to URL calls.
-    [Res.ScalerFunctionUrlInvokePermission]: permission({
-      Action: 'lambda:InvokeFunction',
-      FunctionName: ref(Res.ScalerFunction),
-      Principal: '*',
-      InvokedViaFunctionUrl: true,
-    }).condition(Cond.EnableWebhook),
   };
 }

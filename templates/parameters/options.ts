@@ -5,6 +5,7 @@
  */
 import { watchedRepositories } from '../../lambdas/registrar/manifest/check';
 import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
+import { MIN_STUCK_PENDING_SECONDS, STUCK_ACTIONS } from '../../lambdas/scaler/config';
 import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
 import { InvalidOptionError } from '../core/errors';
 import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
@@ -19,12 +20,19 @@ export interface ScalingDefaults {
   readonly minWorkers?: number;
   /** Upper bound of workers. @default 3 */
   readonly maxWorkers?: number;
-  /** Concurrent flow runs one worker submits (`prefect worker start --limit`). @default 4 */
-  readonly runsPerWorker?: number;
+  /**
+   * Flow runs one worker submits at once (`prefect worker start --limit`). Since prefect-aws 0.6 a
+   * running flow run holds no slot: only its submission (about 5 s) does. @default 10
+   */
+  readonly submissionsPerWorker?: number;
   /** How far ahead scheduled runs wake a worker, in seconds: worker start (~60 s) plus one tick. @default 120 */
   readonly lookaheadSeconds?: number;
   /** How long after the last run ended before scaling in, in seconds (the look-ahead already keeps workers for visible demand). @default 0 */
   readonly idleGraceSeconds?: number;
+  /** A PENDING run with no ECS task this long is stuck (PrefectHQ/prefect#20485), in seconds. @default 600 */
+  readonly stuckPendingSeconds?: number;
+  /** What the scaler does with a stuck run: reschedule (back to SCHEDULED), crash, or off. @default "reschedule" */
+  readonly stuckPendingAction?: 'reschedule' | 'crash' | 'off';
 }
 
 export interface WorkerStackOptions {
@@ -63,9 +71,11 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
     scaling: {
       minWorkers: options.scaling?.minWorkers ?? 0,
       maxWorkers: options.scaling?.maxWorkers ?? 3,
-      runsPerWorker: options.scaling?.runsPerWorker ?? 4,
+      submissionsPerWorker: options.scaling?.submissionsPerWorker ?? 10,
       lookaheadSeconds: options.scaling?.lookaheadSeconds ?? 120,
       idleGraceSeconds: options.scaling?.idleGraceSeconds ?? 0,
+      stuckPendingSeconds: options.scaling?.stuckPendingSeconds ?? 600,
+      stuckPendingAction: options.scaling?.stuckPendingAction ?? 'reschedule',
     },
   };
   validate(resolved);
@@ -102,9 +112,13 @@ function validate(o: ResolvedWorkerStackOptions): void {
   const s = o.scaling;
   requireInteger('scaling.minWorkers', s.minWorkers, 0, 100);
   requireInteger('scaling.maxWorkers', s.maxWorkers, 1, 100);
-  requireInteger('scaling.runsPerWorker', s.runsPerWorker, 1, 100);
+  requireInteger('scaling.submissionsPerWorker', s.submissionsPerWorker, 1, 100);
   requireInteger('scaling.lookaheadSeconds', s.lookaheadSeconds, 0, 86_400);
   requireInteger('scaling.idleGraceSeconds', s.idleGraceSeconds, 0, 86_400);
+  requireInteger('scaling.stuckPendingSeconds', s.stuckPendingSeconds, MIN_STUCK_PENDING_SECONDS, 86_400);
+  if (!STUCK_ACTIONS.includes(s.stuckPendingAction)) {
+    throw new InvalidOptionError('scaling.stuckPendingAction', s.stuckPendingAction, `must be one of ${STUCK_ACTIONS.join('|')}`);
+  }
   if (s.minWorkers > s.maxWorkers) {
     throw new InvalidOptionError('scaling.minWorkers', s.minWorkers, `must not exceed scaling.maxWorkers=${s.maxWorkers}`);
   }

@@ -2,6 +2,7 @@
  * The worker stack's own parameter groups (worker, scaler, registrar, flow runs), with labels
  * and help text. Option values (resolved at synth time) become the defaults.
  */
+import { MIN_STUCK_PENDING_SECONDS, STUCK_ACTIONS } from '../../lambdas/scaler/config';
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
 import { Param } from '../core/ids';
 import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from './options';
@@ -64,12 +65,13 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
           label: 'Maximum workers',
           parameter: { Type: 'Number', Description: 'Upper bound of workers.', Default: o.scaling.maxWorkers, MinValue: 1, MaxValue: 100 },
         },
-        [Param.RunsPerWorker]: {
-          label: 'Runs per worker',
+        [Param.SubmissionsPerWorker]: {
+          label: 'Submissions per worker',
           parameter: {
             Type: 'Number',
-            Description: 'Flow runs one worker submits at once (prefect worker start --limit).',
-            Default: o.scaling.runsPerWorker,
+            Description:
+              'Flow runs one worker submits at once (prefect worker start --limit). A running flow run holds no slot (prefect-aws 0.6+); was RunsPerWorker.',
+            Default: o.scaling.submissionsPerWorker,
             MinValue: 1,
             MaxValue: 100,
           },
@@ -107,6 +109,25 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
               'true adds an HTTPS webhook (Lambda function URL) that a Prefect Automation calls on "flow run scheduled/pending" to start a worker within seconds; its token is a generated secret.',
             AllowedValues: ['true', 'false'],
             Default: 'false',
+          },
+        },
+        [Param.StuckPendingSeconds]: {
+          label: 'Stuck PENDING after (seconds)',
+          parameter: {
+            Type: 'Number',
+            Description: 'A flow run PENDING this long with no ECS task (its worker stopped before RunTask) is recovered as StuckPendingAction says.',
+            Default: o.scaling.stuckPendingSeconds,
+            MinValue: MIN_STUCK_PENDING_SECONDS,
+            MaxValue: 86400,
+          },
+        },
+        [Param.StuckPendingAction]: {
+          label: 'Stuck PENDING action',
+          parameter: {
+            Type: 'String',
+            Description: 'reschedule proposes a stuck run back to SCHEDULED (a worker takes it again), crash marks it Crashed, off leaves it.',
+            AllowedValues: [...STUCK_ACTIONS],
+            Default: o.scaling.stuckPendingAction,
           },
         },
         [Param.AlarmEmail]: {

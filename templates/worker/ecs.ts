@@ -28,7 +28,7 @@ export const clusterArnValue = (): Intrinsic =>
  */
 export const WORKER_START_SCRIPT = [
   'set -euf',
-  'set -- prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_RUNS_PER_WORKER"',
+  'set -- prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_SUBMISSIONS_PER_WORKER"',
   'IFS=,',
   'for queue in ${PREFECT_ECS_STACK_WORK_QUEUES:-}; do set -- "$@" --work-queue "$queue"; done',
   'unset IFS',
@@ -46,7 +46,7 @@ function workerEnvironment(ctx: WorkerContext) {
     [PrefectEnv.ApiUrl]: ctx.connection.apiUrl,
     PREFECT_ECS_STACK_WORK_POOL: ref(Param.WorkPoolName),
     PREFECT_ECS_STACK_WORK_QUEUES: ref(Param.WorkQueues),
-    PREFECT_ECS_STACK_RUNS_PER_WORKER: ref(Param.RunsPerWorker),
+    PREFECT_ECS_STACK_SUBMISSIONS_PER_WORKER: ref(Param.SubmissionsPerWorker),
     PREFECT_WORKER_WEBSERVER_HOST: '127.0.0.1',
     PREFECT_WORKER_WEBSERVER_PORT: String(WORKER_HEALTH_PORT),
     PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_ENABLED: 'true',
@@ -140,7 +140,7 @@ export function buildWorker(ctx: WorkerContext): TemplateFragment {
         Tags: [
           scalingTag('min-workers', Param.MinWorkers),
           scalingTag('max-workers', Param.MaxWorkers),
-          scalingTag('runs-per-worker', Param.RunsPerWorker),
+          scalingTag('submissions-per-worker', Param.SubmissionsPerWorker),
           scalingTag('lookahead-seconds', Param.LookaheadSeconds),
           scalingTag('idle-grace-seconds', Param.IdleGraceSeconds),
         ],

@@ -15,13 +15,28 @@ const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
  * An encrypted dead-letter queue. `allowAll` marks it as one (naming the source queue would be
- * a cycle); only queues of this account can use it anyway.
+ * a cycle); only queues of this account can use it anyway. A FIFO queue's must be FIFO too.
  */
-const deadLetterQueue = () =>
-  new SQS.Queue({ SqsManagedSseEnabled: true, MessageRetentionPeriod: DLQ_RETENTION_SECONDS, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+export const deadLetterQueue = (options: { fifo?: boolean } = {}) =>
+  new SQS.Queue({
+    ...(options.fifo ? { FifoQueue: true } : {}),
+    SqsManagedSseEnabled: true,
+    MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+    RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+  });
+
+/** Refuses every request to the queue that does not use TLS. */
+export const denyInsecureTransport = (queueArn: CfnValue) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 'sqs:*',
+  Resource: queueArn,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 
 /** A queue policy that lets EventBridge send only on behalf of the named rules. */
-const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, extraStatements: object[] = []) =>
+export const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, extraStatements: object[] = []) =>
   new SQS.QueuePolicy({
     Queues: [ref(queue)],
     PolicyDocument: {
@@ -60,16 +75,7 @@ export function buildEcsObserver(): TemplateFragment {
         },
         Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn }],
       }),
-      [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', getAtt(Res.ObserverRule, 'Arn'), [
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 'sqs:*',
-          Resource: queueArn,
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ]),
+      [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', getAtt(Res.ObserverRule, 'Arn'), [denyInsecureTransport(queueArn)]),
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { CloudWatch, SNS } from 'cloudform';
 import { SCALER_METRICS_NAMESPACE } from '../../lambdas/scaler/env';
-import { getAtt, ref, sub } from '../core/cfn';
+import { getAtt, ref, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { Cond, Param, Res } from '../core/ids';
 
@@ -18,6 +18,15 @@ export const ALARM_BASE = {
 };
 
 const SCALER_ALARM = { ...ALARM_BASE, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum' };
+
+/** An alarm on a metric-math expression names its period per metric, not at the top. */
+const { Period: _period, ...alarmWithoutPeriod } = ALARM_BASE;
+
+const metricOf = (Id: string, Namespace: string, MetricName: string, Dimensions: { Name: string; Value: Intrinsic }[]) => ({
+  Id,
+  MetricStat: { Metric: { Namespace, MetricName, Dimensions }, Period: ALARM_BASE.Period, Stat: 'Sum' },
+  ReturnData: false,
+});
 
 export function buildMonitoring(): TemplateFragment {
   const scalerDimensions = [
@@ -33,11 +42,16 @@ export function buildMonitoring(): TemplateFragment {
         Endpoint: ref(Param.AlarmEmail),
       }).condition(Cond.HasAlarmEmail),
       [Res.ScalerErrorsAlarm]: new CloudWatch.Alarm({
-        ...SCALER_ALARM,
+        ...alarmWithoutPeriod,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmDescription: sub('The scaler of ${AWS::StackName} failed in 3 of the last 5 minutes: see its log group'),
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: ref(Res.ScalerFunction) }],
+        // Its trigger queue must not retry a failed evaluation, so the handler counts failures
+        // (EvaluationFailures) instead of failing; Lambda Errors still catch crashes and timeouts.
+        Metrics: [
+          metricOf('failures', SCALER_METRICS_NAMESPACE, 'EvaluationFailures', scalerDimensions),
+          metricOf('errors', 'AWS/Lambda', 'Errors', [{ Name: 'FunctionName', Value: ref(Res.ScalerFunction) }]),
+          { Id: 'total', Expression: 'FILL(failures, 0) + FILL(errors, 0)', Label: 'scaler failures', ReturnData: true },
+        ],
         Threshold: 1,
         EvaluationPeriods: 5,
         DatapointsToAlarm: 3,
@@ -85,7 +99,9 @@ function dashboardBody() {
           stat: 'Maximum',
           period: 60,
           metrics: [
-            scaler('DueRuns', 'runs due within the look-ahead'),
+            scaler('DueRuns', 'runs due within the look-ahead (a worker can take them)'),
+            scaler('BacklogRuns', 'runs to submit now'),
+            scaler('UntakeableRuns', 'due runs of paused pools or queues, or beyond their limits'),
             scaler('PendingRuns', 'pending runs'),
             scaler('RunningRuns', 'running runs'),
             scaler('DesiredWorkers', 'desired workers'),
@@ -100,11 +116,16 @@ function dashboardBody() {
         width: 12,
         height: 6,
         properties: {
-          title: 'Scale actions and unreadable demand',
+          title: 'Scale actions, unreadable demand, failures and stuck runs recovered',
           region: '${AWS::Region}',
           stat: 'Sum',
           period: 300,
-          metrics: [scaler('ScaleActions', 'scale actions'), scaler('DemandUnreadable', 'evaluations without demand')],
+          metrics: [
+            scaler('ScaleActions', 'scale actions'),
+            scaler('DemandUnreadable', 'evaluations without demand'),
+            scaler('EvaluationFailures', 'failed evaluations'),
+            scaler('StuckRunsRecovered', 'stuck PENDING runs recovered'),
+          ],
         },
       },
       {

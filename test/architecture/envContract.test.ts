@@ -7,13 +7,14 @@
 import ts from 'typescript';
 import { PrefectEnv, SharedEnv } from '../../lambdas/common/env';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
+import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import { WorkPoolEnv } from '../../lambdas/work-pool/env';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { readSource, sourceModules, SOURCE_ROOTS } from './sourceModules';
 
-const CONTRACT_NAMES = [...new Set([PrefectEnv, SharedEnv, ScalerEnv, RegistrarEnv, WorkPoolEnv].flatMap((contract) => Object.values(contract)))].sort();
-const FUNCTIONS = { ScalerFunction: ScalerEnv, RegistrarFunction: RegistrarEnv, WorkPoolFunction: WorkPoolEnv };
+const CONTRACT_NAMES = [...new Set([PrefectEnv, SharedEnv, ScalerEnv, ScalerWebhookEnv, RegistrarEnv, WorkPoolEnv].flatMap((contract) => Object.values(contract)))].sort();
+const FUNCTIONS = { ScalerFunction: ScalerEnv, ScalerWebhookFunction: ScalerWebhookEnv, RegistrarFunction: RegistrarEnv, WorkPoolFunction: WorkPoolEnv };
 
 /** The files in which each name is spelled out as a literal or an identifier. */
 function spellings(names: readonly string[], files: readonly string[]): Map<string, string[]> {

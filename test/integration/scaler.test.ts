@@ -1,17 +1,20 @@
 /**
  * The scaler end to end on real parts: the handler with real AWS SDK clients against
- * moto_server (a real ECS service whose desiredCount changes, a real Secrets Manager secret)
- * and the Prefect stand-in, which validates every request against the OpenAPI schema.
+ * moto_server (a real ECS service whose desiredCount changes, real flow-run tasks with tags, a
+ * real Secrets Manager secret) and the Prefect stand-in, which validates every request against
+ * the OpenAPI schema and answers with Prefect's semantics (pools, queues, limits, states, the
+ * 422 of older servers).
  */
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, RunTaskCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { CachedSecretReader } from '../../lambdas/common/aws/secrets';
 import { readScalerConfig } from '../../lambdas/scaler/config';
 import { ScalerEnv } from '../../lambdas/scaler/env';
-import { scalerEnvironment } from '../fixtures/scalerEnvironment';
+import type { ScalerMemory } from '../../lambdas/scaler/evaluate';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
+import { scalerEnvironment } from '../fixtures/scalerEnvironment';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import taskStopped from '../fixtures/events/scaler/ecs-task-stopped.json';
 import { createSecret, createWorkerService, desiredCountOf } from '../support/motoEcs';
@@ -38,7 +41,7 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-async function scalerFor(options: { desired?: number; queues?: string; now?: () => Date; timeoutMs?: number } = {}) {
+async function scalerFor(options: { desired?: number; queues?: string; timeoutMs?: number; env?: Record<string, string>; memory?: ScalerMemory } = {}) {
   const service = `prefect-worker-${++serviceSeq}`;
   await createWorkerService(moto, 'prefect-cluster', service, options.desired ?? 0);
   const config = readScalerConfig(
@@ -48,19 +51,23 @@ async function scalerFor(options: { desired?: number; queues?: string; now?: () 
       [ScalerEnv.SecretArn]: secretArn,
       [ScalerEnv.WorkQueues]: options.queues ?? '',
       [ScalerEnv.Service]: service,
+      ...options.env,
     }),
   );
   const logs: Record<string, unknown>[] = [];
+  const metrics: Record<string, unknown>[] = [];
   const secrets = new CachedSecretReader(new SecretsManagerClient(motoClientConfig(moto)));
+  const memory = options.memory ?? {};
   const handler = createScalerHandler(config, {
     ecs: new ECSClient(motoClientConfig(moto)),
     prefect: createPrefectClient(config.prefect, { secrets, http: { timeoutMs: options.timeoutMs ?? 2000, attempts: 3, baseDelayMs: 20 } }),
     secrets,
     log: createLogger('scaler', (line) => logs.push(JSON.parse(line))),
-    writeMetrics: () => undefined,
-    now: options.now ?? (() => NOW),
+    writeMetrics: (line) => metrics.push(line),
+    now: () => NOW,
+    memory,
   });
-  return { handler, service, logs, desired: () => desiredCountOf(moto, 'prefect-cluster', service) };
+  return { handler, service, logs, metrics, memory, desired: () => desiredCountOf(moto, 'prefect-cluster', service) };
 }
 
 const run = (id: string, fields: Partial<StandInFlowRun>): StandInFlowRun => ({
@@ -70,9 +77,15 @@ const run = (id: string, fields: Partial<StandInFlowRun>): StandInFlowRun => ({
   state_type: 'SCHEDULED',
   ...fields,
 });
+const dueRuns = (count: number, fields: Partial<StandInFlowRun> = {}) =>
+  Array.from({ length: count }, (_, i) => run(`due-${i}`, { next_scheduled_start_time: at(-30), ...fields }));
 
 beforeEach(() => {
   prefect.flowRuns = [];
+  prefect.pools = {};
+  prefect.serverVersion = '3.6.28';
+  prefect.now = () => NOW;
+  prefect.afterRequest.length = 0;
   prefect.requests.length = 0;
   prefect.validationErrors.length = 0;
 });
@@ -83,8 +96,8 @@ afterEach(() => {
   expect(prefect.requests.filter((r) => r.path.includes('get_scheduled_flow_runs') || r.path.includes('heartbeat'))).toEqual([]);
 });
 
-describe('scaler against moto ECS and the Prefect stand-in', () => {
-  it('wakes workers from 0 for runs due within the look-ahead, counting Late runs but not far-future ones', async () => {
+describe('demand of the real worker', () => {
+  it('wakes one worker for runs due within the look-ahead, counting Late runs but not far-future or other pools\' ones', async () => {
     prefect.flowRuns = [
       run('late', { state_name: 'Late', next_scheduled_start_time: at(-600) }),
       ...['a', 'b', 'c', 'd'].map((id) => run(id, { next_scheduled_start_time: at(120) })),
@@ -92,43 +105,147 @@ describe('scaler against moto ECS and the Prefect stand-in', () => {
       run('other-pool', { work_pool_name: 'gpu-pool', next_scheduled_start_time: at(60) }),
     ];
     const s = await scalerFor();
-    const result = await s.handler(scheduled);
-    expect(result).toMatchObject({ desired: 2, previous: 0, reason: 'scale-out' });
-    expect(await s.desired()).toBe(2);
-    expect(prefect.requestsTo('/flow_runs/count')).toHaveLength(5);
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 1, previous: 0, reason: 'scale-out', demand: { due: 5, dueNow: 1 } });
+    expect(await s.desired()).toBe(1);
     expect(prefect.requests.every((r) => r.authorization === `Bearer ${API_KEY}`)).toBe(true);
   });
 
-  it('holds through the idle grace after the last run ended, then scales to zero', async () => {
-    let now = NOW;
+  it('keeps one worker, not three, for 24 six-hour runs once they are running', async () => {
+    prefect.flowRuns = Array.from({ length: 24 }, (_, i) => run(`long-${i}`, { state_type: 'RUNNING' }));
+    const s = await scalerFor({ desired: 3 });
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 1, reason: 'scale-in' });
+  });
+
+  it('wakes every worker for a burst the fleet cannot take in one poll', async () => {
+    prefect.flowRuns = dueRuns(400);
+    const s = await scalerFor();
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 3, reason: 'scale-out', backlog: 400 });
+  });
+
+  it('wakes workers ahead for runs due at the same moment, and one for the same runs spread out', async () => {
+    prefect.flowRuns = Array.from({ length: 24 }, (_, i) => run(`at-once-${i}`, { next_scheduled_start_time: at(100) }));
+    expect(await (await scalerFor()).handler(scheduled)).toMatchObject({ desired: 3, demand: { peakAhead: 24 } });
+    prefect.flowRuns = Array.from({ length: 24 }, (_, i) => run(`spread-${i}`, { next_scheduled_start_time: at(20 + i * 10) }));
+    expect(await (await scalerFor()).handler(scheduled)).toMatchObject({ desired: 1, demand: { peakAhead: 1 } });
+  });
+
+  it('holds one worker through the idle grace after the last run ended, then scales to zero', async () => {
     prefect.flowRuns = [run('done', { state_type: 'COMPLETED', end_time: at(-30) })];
-    const s = await scalerFor({ desired: 1, now: () => now });
+    const s = await scalerFor({ desired: 1 });
     expect(await s.handler(taskStopped)).toMatchObject({ desired: 1, reason: 'idle-grace' });
-    now = new Date(NOW.getTime() + 120_000);
-    expect(await s.handler(scheduled)).toMatchObject({ desired: 0, reason: 'scale-in' });
+    prefect.flowRuns = [run('done', { state_type: 'COMPLETED', end_time: at(-300) })];
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 0, reason: 'scale-in', confirmed: true });
     expect(await s.desired()).toBe(0);
   });
 
   it('counts only the stack\'s work queues when they are given', async () => {
     prefect.flowRuns = [run('a', { state_type: 'PENDING', work_queue_name: 'critical' }), run('b', { state_type: 'PENDING', work_queue_name: 'bulk' })];
     const s = await scalerFor({ queues: 'critical' });
-    await s.handler(scheduled);
-    expect(await s.desired()).toBe(1);
-    expect(prefect.requestsTo('/flow_runs/count')[0]!.body).toMatchObject({ work_pool_queues: { name: { any_: ['critical'] } } });
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 1, demand: { pending: 1 } });
+    expect(prefect.requestsTo('/flow_runs/count').find((r) => JSON.stringify(r.body).includes('PENDING'))!.body).toMatchObject({ work_pool_queues: { name: { any_: ['critical'] } } });
+  });
+});
+
+describe('runs no worker can take wake nothing', () => {
+  it('a paused work pool', async () => {
+    prefect.flowRuns = dueRuns(3);
+    prefect.pools = { 'ecs-pool': { is_paused: true } };
+    const s = await scalerFor();
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 0, demand: { due: 0, untakeable: 3 } });
+    expect(s.metrics[0]).toMatchObject({ UntakeableRuns: 3, DueRuns: 0 });
   });
 
+  it('a paused work queue, while another queue\'s runs still wake a worker', async () => {
+    prefect.pools = { 'ecs-pool': { queues: [{ name: 'default', is_paused: true }, { name: 'critical' }] } };
+    prefect.flowRuns = dueRuns(3);
+    expect(await (await scalerFor()).handler(scheduled)).toMatchObject({ desired: 0, demand: { untakeable: 3 } });
+    prefect.flowRuns = [...dueRuns(3), run('c', { work_queue_name: 'critical', next_scheduled_start_time: at(-5) })];
+    expect(await (await scalerFor()).handler(scheduled)).toMatchObject({ desired: 1, demand: { due: 1, untakeable: 3 } });
+  });
+
+  it('runs beyond a queue\'s concurrency limit (PENDING and RUNNING use its slots)', async () => {
+    prefect.pools = { 'ecs-pool': { queues: [{ name: 'default', concurrency_limit: 2 }] } };
+    prefect.flowRuns = [...dueRuns(5), run('r1', { state_type: 'RUNNING' }), run('r2', { state_type: 'PENDING' }), run('c', { state_type: 'CANCELLING' })];
+    expect(await (await scalerFor({ desired: 1 })).handler(scheduled)).toMatchObject({ desired: 1, demand: { due: 0, untakeable: 5 } });
+  });
+
+  it('runs beyond the pool\'s concurrency limit, and exactly the room left within it', async () => {
+    prefect.pools = { 'ecs-pool': { concurrency_limit: 4, queues: [{ name: 'default' }, { name: 'held', is_paused: true }] } };
+    prefect.flowRuns = [...dueRuns(30), run('r1', { state_type: 'RUNNING' }), run('held-run', { state_type: 'RUNNING', work_queue_name: 'held' })];
+    // 4 - 1 running in a queue that is not paused = 3 slots (runs of paused queues do not count on Postgres).
+    expect(await (await scalerFor()).handler(scheduled)).toMatchObject({ desired: 1, demand: { due: 3, untakeable: 27 } });
+  });
+});
+
+describe('no scale-in on a torn read', () => {
+  it('counts runs that move SCHEDULED -> PENDING between the counts (lifecycle order)', async () => {
+    prefect.flowRuns = dueRuns(25);
+    prefect.afterRequest.push((request) => {
+      const types = (request.body as { flow_runs?: { state?: { type?: { any_?: string[] } } } })?.flow_runs?.state?.type?.any_;
+      if (request.path !== '/flow_runs/count' || types?.[0] !== 'SCHEDULED') return;
+      // Right after the first SCHEDULED count a worker takes them all: they are being submitted.
+      for (const r of prefect.flowRuns) Object.assign(r, { state_type: 'PENDING', state_name: 'Submitting' });
+    });
+    const s = await scalerFor();
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 3, reason: 'scale-out', demand: { pending: 25, submitting: 25 } });
+  });
+
+  it('reads again before scaling to 0 and keeps the worker for a run that moved backwards unseen', async () => {
+    prefect.flowRuns = [run('retrying', { state_type: 'RUNNING' })];
+    let counts = 0;
+    prefect.afterRequest.push((request) => {
+      if (request.path !== '/flow_runs/count') return;
+      counts++;
+      // After the first SCHEDULED count, RUNNING -> AwaitingRetry (SCHEDULED, due now): the first reading sees neither.
+      if (counts === 1) Object.assign(prefect.flowRuns[0]!, { state_type: 'SCHEDULED', state_name: 'AwaitingRetry', next_scheduled_start_time: at(-1) });
+    });
+    const s = await scalerFor({ desired: 1, env: { [ScalerEnv.IdleGraceSeconds]: '0' } });
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 1, reason: 'steady' });
+    expect(await s.desired()).toBe(1);
+  });
+});
+
+describe('Prefect server versions', () => {
+  it.each<['3.0.3' | '2.20.25', string]>([
+    ['3.0.3', 'extra_forbidden'],
+    ['2.20.25', 'value_error.extra'],
+  ])('a %s server answers 422 (%s) to end_time: the idle grace falls back, the demand stays readable', async (version) => {
+    prefect.serverVersion = version;
+    prefect.flowRuns = [run('done', { state_type: 'COMPLETED', end_time: at(-30) })];
+    const s = await scalerFor({ desired: 1 });
+    expect(await s.handler(scheduled)).toMatchObject({ desired: 0, reason: 'scale-in' });
+    expect(s.memory.endTimeUnsupported).toBe(true);
+    expect(s.logs.find((l) => l.message === 'scaling decision')).toMatchObject({ idleGrace: expect.stringContaining('unsupported') });
+    const endTimeRequests = () => prefect.requestsTo('/flow_runs/count').filter((r) => JSON.stringify(r.body).includes('end_time')).length;
+    expect(endTimeRequests()).toBe(1);
+    await s.handler(scheduled);
+    expect(endTimeRequests()).toBe(1); // not asked again while warm
+  });
+
+  it('a 3.6 server reads the idle grace from end_time', async () => {
+    prefect.flowRuns = [run('done', { state_type: 'COMPLETED', end_time: at(-30) })];
+    expect(await (await scalerFor({ desired: 1 })).handler(scheduled)).toMatchObject({ desired: 1, reason: 'idle-grace' });
+  });
+});
+
+describe('faults', () => {
   it.each([
     ['503 on every attempt', { status: 503, times: 100 }],
     ['invalid JSON', { status: 200, body: 'not json', times: 100 }],
     ['401', { status: 401, body: '{"detail":"Unauthorized"}', times: 100 }],
     ['a slow answer past the timeout', { delayMs: 1500, times: 100 }],
   ])('keeps the current count when Prefect gives %s', async (_name, fault) => {
-    prefect.flowRuns = [];
     prefect.injectFault({ path: /flow_runs\/count/, ...fault });
     const s = await scalerFor({ desired: 2, timeoutMs: 500 });
     expect(await s.handler(scheduled)).toMatchObject({ desired: 2, reason: 'demand-unreadable', changed: false });
     expect(await s.desired()).toBe(2);
     expect(s.logs.some((l) => l.message === 'demand unreadable: keeping the current worker count')).toBe(true);
+    prefect.clearFaults();
+  });
+
+  it('keeps the current count when the work pool does not exist', async () => {
+    prefect.injectFault({ path: /^\/work_pools\/ecs-pool$/, status: 404, body: '{"detail":"Work pool not found."}', times: 10 });
+    expect(await (await scalerFor({ desired: 1 })).handler(scheduled)).toMatchObject({ desired: 1, reason: 'demand-unreadable' });
     prefect.clearFaults();
   });
 
@@ -139,19 +256,18 @@ describe('scaler against moto ECS and the Prefect stand-in', () => {
     await s.handler(scheduled);
     expect(await s.desired()).toBe(1);
     const counts = prefect.requestsTo('/flow_runs/count');
-    expect(counts).toHaveLength(6); // five kinds of demand, one of them asked twice
-    expect(counts[5]!.receivedAt - counts[0]!.receivedAt).toBeGreaterThanOrEqual(950);
+    expect(counts[counts.length - 1]!.receivedAt - counts[0]!.receivedAt).toBeGreaterThanOrEqual(950);
   });
 
   it('gives the same result for concurrent triggers as for one', async () => {
-    prefect.flowRuns = Array.from({ length: 9 }, (_, i) => run(`r${i}`, { state_type: 'RUNNING' }));
+    prefect.flowRuns = dueRuns(25);
     const s = await scalerFor();
     const results = await Promise.all([s.handler(scheduled), s.handler(taskStopped), s.handler(scheduled), s.handler(taskStopped)]);
     expect(new Set(results.map((r) => (r as { desired: number }).desired))).toEqual(new Set([3]));
     expect(await s.desired()).toBe(3);
   });
 
-  it('fails loudly when the service does not exist', async () => {
+  it('fails loudly on a direct invocation when the service does not exist', async () => {
     const config = readScalerConfig(scalerEnvironment({ [ScalerEnv.ApiUrl]: prefect.url, [ScalerEnv.Service]: 'no-such-service' }));
     const missing = createScalerHandler(config, {
       ecs: new ECSClient(motoClientConfig(moto)),
@@ -160,7 +276,67 @@ describe('scaler against moto ECS and the Prefect stand-in', () => {
       log: createLogger('scaler', () => undefined),
       writeMetrics: () => undefined,
       now: () => NOW,
+      memory: {},
     });
     await expect(missing(scheduled)).rejects.toThrow(/worker service no-such-service in cluster prefect-cluster not found/);
+  });
+});
+
+describe('stuck PENDING runs', () => {
+  /** A flow-run task in the moto cluster, tagged as the ECS worker tags it. */
+  async function flowRunTask(flowRunId: string): Promise<string> {
+    const ecs = new ECSClient(motoClientConfig(moto));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'prefect_ecs-pool_deployment', containerDefinitions: [{ name: 'prefect', image: 'flows:1', memory: 512 }] }));
+    const started = await ecs.send(
+      new RunTaskCommand({ cluster: 'prefect-cluster', taskDefinition: 'prefect_ecs-pool_deployment', launchType: 'FARGATE', tags: [{ key: 'prefect.io/flow-run-id', value: flowRunId }] }),
+    );
+    return started.tasks![0]!.taskArn!;
+  }
+  const pending = (id: string, fields: Partial<StandInFlowRun> = {}) =>
+    run(id, { state_type: 'PENDING', state_name: 'Submitting', state_id: `${id}-pending`, state_timestamp: at(-900), expected_start_time: at(-905), ...fields });
+
+  it('reschedules a run PENDING for 15 minutes with no task, and never touches one whose task exists', async () => {
+    prefect.flowRuns = [
+      pending('stuck'),
+      pending('has-task'),
+      pending('has-pid', { infrastructure_pid: 'prefect-cluster::arn:aws:ecs:us-east-1:123456789012:task/prefect-cluster/abc' }),
+      pending('fresh', { state_timestamp: at(-60), expected_start_time: at(-65) }),
+    ];
+    await flowRunTask('has-task');
+    const s = await scalerFor({ desired: 1 });
+    const result = await s.handler(scheduled);
+    expect(result).toMatchObject({ recovery: [{ id: 'stuck', outcome: 'recovered' }, { id: 'has-task', outcome: 'has-task' }] });
+    expect(prefect.flowRuns.map((r) => [r.id, r.state_type])).toEqual([['stuck', 'SCHEDULED'], ['has-task', 'PENDING'], ['has-pid', 'PENDING'], ['fresh', 'PENDING']]);
+    expect(prefect.flowRuns[0]!.state_message).toMatch(/^Rescheduled by the prefect-ecs-stack scaler: PENDING \(Submitting\) since .* no ECS task in cluster prefect-cluster/);
+    expect(prefect.requestsTo('/flow_runs/stuck/set_state')).toHaveLength(1);
+    expect(s.logs.find((l) => l.message === 'stuck pending run')).toMatchObject({ level: 'WARN', flowRunId: 'stuck', outcome: 'recovered' });
+    expect(s.metrics[0]).toMatchObject({ StuckRunsRecovered: 1 });
+  });
+
+  it('marks it Crashed when the setting says crash, and does nothing when it says off', async () => {
+    prefect.flowRuns = [pending('stuck')];
+    await (await scalerFor({ desired: 1, env: { [ScalerEnv.StuckPendingAction]: 'crash' } })).handler(scheduled);
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'CRASHED', state_name: 'Crashed' });
+    prefect.flowRuns = [pending('stuck-2')];
+    await (await scalerFor({ desired: 1, env: { [ScalerEnv.StuckPendingAction]: 'off' } })).handler(scheduled);
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
+  });
+
+  it('leaves a run that started between the listing and the proposal (re-read right before)', async () => {
+    prefect.flowRuns = [pending('racing')];
+    prefect.afterRequest.push((request) => {
+      if (request.path === '/flow_runs/filter') Object.assign(prefect.flowRuns[0]!, { state_type: 'RUNNING', state_name: 'Running', state_id: 'racing-running' });
+    });
+    const result = await (await scalerFor({ desired: 1 })).handler(scheduled);
+    expect(result).toMatchObject({ recovery: [{ id: 'racing', outcome: 'changed' }] });
+    expect(prefect.requestsTo('/flow_runs/racing/set_state')).toHaveLength(0);
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'RUNNING' });
+  });
+
+  it('sweeps only on the tick, not on task events', async () => {
+    prefect.flowRuns = [pending('stuck')];
+    await (await scalerFor({ desired: 1 })).handler(taskStopped);
+    expect(prefect.requestsTo('/flow_runs/filter')).toHaveLength(0);
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
   });
 });

@@ -4,7 +4,7 @@ export const EXPLANATIONS = {
   wildcardResourceOnlyForUnscopedActions:
     'Resource "*" is only for actions AWS cannot scope, listed with reasons in templates/worker/iamUnscopedActions.ts.',
   passRoleNamesRolesForEcsTasks: 'iam:PassRole must name its roles and carry an iam:PassedToService condition.',
-  ecsTaskActionsConditionedOnCluster: 'ecs:RunTask/StopTask/DescribeTasks must carry an ecs:cluster condition.',
+  ecsTaskActionsConditionedOnCluster: 'ecs:RunTask/StopTask/DescribeTasks/ListTasks must carry an ecs:cluster condition.',
   secretParametersAreNoEcho: 'A parameter that feeds a secret must be NoEcho.',
   noSecretInEnvironment: 'A secret must reach a container through "Secrets", never "Environment".',
   noSecretInOutputs: 'An output must not reveal a NoEcho parameter or a secret value.',

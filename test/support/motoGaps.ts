@@ -8,6 +8,9 @@ export const MOTO_GAPS: readonly { readonly matches: (type: string) => boolean; 
   { matches: (type) => type.startsWith('Custom::'), why: 'moto runs custom-resource Lambdas in Docker, which no machine here has' },
 ];
 // moto 5.2 also lacks Fn::Cidr: it is computed here from the parameter defaults (tested in test/templates/cidr.test.ts).
+// And it names a FIFO queue without the ".fifo" suffix CloudFormation gives generated FIFO queue
+// names (cloudtools/troposphere#931, localstack/localstack#5700), which SQS then refuses: such
+// queues get an explicit name here.
 
 type Resource = { Type: string; DependsOn?: string | string[] };
 type Template = { Parameters?: Record<string, { Default?: unknown }>; Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
@@ -52,6 +55,11 @@ export function withoutMotoGaps(template: Template): { template: Template; remov
     .filter(([, r]) => MOTO_GAPS.some((gap) => gap.matches(r.Type)))
     .map(([id]) => id);
   for (const id of removed) delete copy.Resources[id];
+  for (const [id, resource] of Object.entries(copy.Resources) as [string, Resource & { Properties?: Record<string, unknown> }][]) {
+    if (resource.Type === 'AWS::SQS::Queue' && resource.Properties?.FifoQueue === true && !resource.Properties.QueueName) {
+      resource.Properties.QueueName = { 'Fn::Sub': `\${AWS::StackName}-${id}.fifo` };
+    }
+  }
   for (const resource of Object.values(copy.Resources)) {
     if (resource.DependsOn === undefined) continue;
     const kept = [resource.DependsOn].flat().filter((id) => !removed.includes(id));

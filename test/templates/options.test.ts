@@ -5,9 +5,17 @@ import { InvalidOptionError } from '../../templates/core/errors';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
 
 describe('worker stack options', () => {
-  it('resolves documented defaults: scale to zero, 3 workers, 4 runs each', () => {
+  it('resolves documented defaults: scale to zero, 3 workers, 10 submissions each, stuck runs rescheduled after 10 minutes', () => {
     const o = resolveWorkerStackOptions();
-    expect(o.scaling).toEqual({ minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 120, idleGraceSeconds: 0 });
+    expect(o.scaling).toEqual({
+      minWorkers: 0,
+      maxWorkers: 3,
+      submissionsPerWorker: 10,
+      lookaheadSeconds: 120,
+      idleGraceSeconds: 0,
+      stuckPendingSeconds: 600,
+      stuckPendingAction: 'reschedule',
+    });
     expect(o.workerImage).toMatch(/^prefecthq\/prefect-aws:\d/);
     expect(o.workerSize).toBe('512/1024');
   });
@@ -20,7 +28,9 @@ describe('worker stack options', () => {
     ['logRetentionDays=10', { logRetentionDays: 10 }, /^logRetentionDays must be one of 1\|3\|5\|7\|14\|30.*\(got 10\)$/],
     ['workPoolName with a space', { workPoolName: 'my pool' }, /^workPoolName must be 1-63 letters/],
     ['minWorkers=-1', { scaling: { minWorkers: -1 } }, /^scaling\.minWorkers must be a whole number from 0 to 100 \(got -1\)$/],
-    ['runsPerWorker=1.5', { scaling: { runsPerWorker: 1.5 } }, /^scaling\.runsPerWorker must be a whole number/],
+    ['submissionsPerWorker=1.5', { scaling: { submissionsPerWorker: 1.5 } }, /^scaling\.submissionsPerWorker must be a whole number/],
+    ['stuckPendingSeconds=60', { scaling: { stuckPendingSeconds: 60 } }, /^scaling\.stuckPendingSeconds must be a whole number from 120 to 86400 \(got 60\)$/],
+    ['stuckPendingAction=delete', { scaling: { stuckPendingAction: 'delete' as 'off' } }, /^scaling\.stuckPendingAction must be one of reschedule\|crash\|off \(got "delete"\)$/],
     ['minWorkers above maxWorkers', { scaling: { minWorkers: 5, maxWorkers: 2 } }, /^scaling\.minWorkers must not exceed scaling\.maxWorkers=2 \(got 5\)$/],
   ])('rejects %s naming the option', (_name, options, message) => {
     expect(() => buildWorkerStack(options)).toThrow(InvalidOptionError);

@@ -36,17 +36,17 @@ describe('worker stack template', () => {
     expect(service!.Properties.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
   });
 
-  it('runs `prefect worker start --pool <pool> --type ecs --with-healthcheck` with the runs-per-worker limit and optional queues', () => {
+  it('runs `prefect worker start --pool <pool> --type ecs --with-healthcheck` with the submissions-per-worker limit and optional queues', () => {
     const container = resources.WorkerTaskDefinition.Properties.ContainerDefinitions[0];
     expect(container.EntryPoint).toEqual(['/bin/sh', '-c']);
     expect(container.Command).toEqual([WORKER_START_SCRIPT]);
     expect(WORKER_START_SCRIPT).toContain(
-      'prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_RUNS_PER_WORKER"',
+      'prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_SUBMISSIONS_PER_WORKER"',
     );
     const env = Object.fromEntries(container.Environment.map((e: Json) => [e.Name, e.Value]));
     expect(env.PREFECT_ECS_STACK_WORK_POOL).toEqual({ Ref: 'WorkPoolName' });
     expect(env.PREFECT_ECS_STACK_WORK_QUEUES).toEqual({ Ref: 'WorkQueues' });
-    expect(env.PREFECT_ECS_STACK_RUNS_PER_WORKER).toEqual({ Ref: 'RunsPerWorker' });
+    expect(env.PREFECT_ECS_STACK_SUBMISSIONS_PER_WORKER).toEqual({ Ref: 'SubmissionsPerWorker' });
     expect(env.PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_SQS_QUEUE_NAME).toEqual({ 'Fn::GetAtt': ['EcsObserverQueue', 'QueueName'] });
     expect(env.PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_ENABLED).toBe('true');
     expect(container.HealthCheck.Command[1]).toContain('http://127.0.0.1:8080/health');

@@ -64,7 +64,7 @@ export async function expectData<T>(path: string, call: () => Promise<FetchResul
     throw error;
   }
   if (!result.response.ok) {
-    throw new PrefectApiError(result.response.status, path, prefectMessage(result.error));
+    throw new PrefectApiError(result.response.status, path, prefectMessage(result.error), undefined, result.error);
   }
   return result.data as T;
 }

@@ -32,18 +32,18 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   },
   {
     rule: 'cloudwatch_log_group_retention_period_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'ScalerWebhookLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
   },
   {
     rule: 'cloudwatch_log_group_encrypted_check',
-    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
+    resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'ScalerWebhookLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
     reason:
       'CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with service-owned keys; a customer-managed KMS key adds cost and a key policy to keep, and no secret is ever logged.',
   },
   {
     rule: 'lambda_inside_vpc_check',
-    resources: ['ScalerFunction', 'WorkPoolFunction', 'RegistrarFunction'],
+    resources: ['ScalerFunction', 'ScalerWebhookFunction', 'WorkPoolFunction', 'RegistrarFunction'],
     reason:
       'CT.LAMBDA.PR.3: the functions reach Prefect Cloud and the ECS and Secrets Manager APIs over HTTPS and nothing in a VPC; placing them in one would need a NAT gateway or four VPC endpoints for no protection gained.',
   },
@@ -51,7 +51,7 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
     rule: 'lambda_function_url_auth_check',
     resources: ['ScalerFunctionUrl'],
     reason:
-      'CT.LAMBDA.PR.5: the optional webhook is called by Prefect Automations, which cannot sign SigV4; every request must carry a 48-character token from Secrets Manager, compared in constant time, and a rejected request reaches no AWS API.',
+      'CT.LAMBDA.PR.5: the optional webhook is called by Prefect Automations, which cannot sign SigV4; every request must carry a 48-character token from Secrets Manager, compared in constant time, and a rejected request reaches no AWS API. An accepted one only queues an evaluation.',
   },
   {
     rule: 'lambda_function_public_access_prohibited_check',

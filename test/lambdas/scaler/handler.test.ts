@@ -1,31 +1,47 @@
 import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
+import { webhookMessage } from '../../../lambdas/scaler/triggers/message';
 import scheduled from '../../fixtures/events/scaler/scheduled.json';
 import taskStopped from '../../fixtures/events/scaler/ecs-task-stopped.json';
-import webhook from '../../fixtures/events/scaler/webhook.json';
-import { API_KEY, WEBHOOK_TOKEN, countsPrefect, harness } from './handlerHarness';
+import { API_KEY, NOW, countsPrefect, harness, sqsBatch } from './handlerHarness';
+
+const at = (seconds: number) => NOW.getTime() + seconds * 1000;
 
 describe('scaler handler', () => {
-  it('scales out from 0 to cover 5 pending runs with exactly one UpdateService', async () => {
+  it('scales out from 0 for pending runs with exactly one UpdateService', async () => {
     const h = harness({ desired: 0, prefect: countsPrefect({ PENDING: 3, RUNNING: 2 }) });
     const result = await h.handler(scheduled);
-    expect(result).toMatchObject({ desired: 2, previous: 0, reason: 'scale-out', changed: true });
+    expect(result).toMatchObject({ desired: 1, previous: 0, reason: 'scale-out', changed: true });
     expect(h.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 1);
-    expect(h.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'prefect-cluster', service: 'prefect-worker', desiredCount: 2 });
+    expect(h.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { cluster: 'prefect-cluster', service: 'prefect-worker', desiredCount: 1 });
     expect(h.ecs).toHaveReceivedCommandWith(DescribeServicesCommand, { cluster: 'prefect-cluster', services: ['prefect-worker'] });
   });
 
   it('does not call UpdateService when the count is already right', async () => {
-    const h = harness({ desired: 1, prefect: countsPrefect({ RUNNING: 1 }) });
+    const h = harness({ desired: 1, prefect: countsPrefect({ RUNNING: 12 }) });
     expect(await h.handler(scheduled)).toMatchObject({ desired: 1, changed: false, reason: 'steady' });
     expect(h.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 0);
   });
 
-  it('re-evaluates on an ECS task state change of its cluster', async () => {
-    const h = harness({ desired: 1, prefect: countsPrefect({}) });
-    expect(await h.handler(taskStopped)).toMatchObject({ desired: 0, reason: 'scale-in' });
+  it('reads the demand a second time before scaling to 0, and scales in when both readings agree', async () => {
+    const h = harness({ desired: 1, config: { settings: { minWorkers: 0, maxWorkers: 3, submissionsPerWorker: 10, lookaheadSeconds: 300, idleGraceSeconds: 0 } }, prefect: countsPrefect({}) });
+    expect(await h.handler(taskStopped)).toMatchObject({ desired: 0, reason: 'scale-in', confirmed: true });
+    expect(h.prefectRequests.filter((r) => r.request.url.endsWith('/work_pools/ecs-pool'))).toHaveLength(2);
     expect(h.ecs).toHaveReceivedCommandWith(UpdateServiceCommand, { desiredCount: 0 });
+  });
+
+  it('keeps the worker when the second reading finds a run the first one missed', async () => {
+    let reading = 0;
+    const h = harness({
+      desired: 1,
+      prefect: (request, body) => {
+        if (request.url.endsWith('/work_pools/ecs-pool')) reading++;
+        return countsPrefect(reading === 2 ? { RUNNING: 1 } : {})(request, body);
+      },
+    });
+    expect(await h.handler(scheduled)).toMatchObject({ desired: 1, reason: 'steady' });
+    expect(h.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 0);
   });
 
   it('logs every decision with its inputs and emits embedded metrics', async () => {
@@ -34,16 +50,16 @@ describe('scaler handler', () => {
     const decision = h.logs.find((l) => l.message === 'scaling decision')!;
     expect(decision).toMatchObject({
       level: 'INFO',
-      trigger: 'schedule',
+      triggers: ['schedule'],
       previous: 0,
       desired: 1,
       reason: 'scale-out',
-      demand: { dueSoon: 1, pending: 0, running: 0, cancelling: 0, endedWithinGrace: false },
-      settings: { maxWorkers: 3, runsPerWorker: 4 },
+      demand: { due: 1, dueNow: 1, pending: 0, running: 0, cancelling: 0 },
+      settings: { maxWorkers: 3, submissionsPerWorker: 10 },
     });
     const [metrics] = h.metrics as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(metrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'PrefectEcsStack', Dimensions: [['StackName', 'WorkPool']] });
-    expect(metrics).toMatchObject({ StackName: 'prefect-workers', WorkPool: 'ecs-pool', DueRuns: 1, DesiredWorkers: 1, ScaleActions: 1, DemandUnreadable: 0 });
+    expect(metrics).toMatchObject({ StackName: 'prefect-workers', WorkPool: 'ecs-pool', DueRuns: 1, BacklogRuns: 1, DesiredWorkers: 1, ScaleActions: 1, DemandUnreadable: 0 });
   });
 
   it('sends the API key as a Bearer token and never logs it', async () => {
@@ -66,13 +82,18 @@ describe('scaler handler', () => {
     ['500 on every attempt', () => new Response('{"detail":"boom"}', { status: 500 })],
     ['401', () => Response.json({ detail: 'Unauthorized' }, { status: 401 })],
     ['invalid JSON', () => new Response('<html>gateway</html>', { status: 200, headers: { 'content-type': 'application/json' } })],
-    ['a count that is not a number', () => Response.json({ count: 3 })],
+    ['a pool that is not an object', () => Response.json('ecs-pool')],
   ])('keeps the current count when Prefect answers %s', async (_name, answer) => {
     const h = harness({ desired: 2, prefect: answer });
     expect(await h.handler(scheduled)).toMatchObject({ desired: 2, reason: 'demand-unreadable', changed: false });
     expect(h.ecs).toHaveReceivedCommandTimes(UpdateServiceCommand, 0);
     expect(h.logs.find((l) => l.level === 'WARN')!.message).toBe('demand unreadable: keeping the current worker count');
     expect(h.metrics[0]).toMatchObject({ DemandUnreadable: 1 });
+  });
+
+  it('keeps the current count when a count is not a number', async () => {
+    const h = harness({ desired: 2, prefect: (request, body) => (request.url.endsWith('/count') ? Response.json({ count: 3 }) : countsPrefect({})(request, body)) });
+    expect(await h.handler(scheduled)).toMatchObject({ desired: 2, reason: 'demand-unreadable' });
   });
 
   it('keeps the count when Prefect does not answer in time', async () => {
@@ -115,54 +136,48 @@ describe('scaler handler', () => {
     expect(h.logs[0]).toMatchObject({ level: 'WARN', message: 'dropped event' });
   });
 
-  it('fails loudly (for the retry and the DLQ) when the service is missing', async () => {
+  it('fails loudly on a direct invocation when the service is missing', async () => {
     const h = harness({ prefect: countsPrefect({}) });
     h.ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ reason: 'MISSING' }] });
     await expect(h.handler(scheduled)).rejects.toThrow('worker service prefect-worker in cluster prefect-cluster not found (MISSING)');
   });
-
-  it('fails when ECS keeps throttling UpdateService', async () => {
-    const h = harness({ desired: 0, prefect: countsPrefect({ PENDING: 1 }) });
-    h.ecs.on(UpdateServiceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(h.handler(scheduled)).rejects.toThrow('Rate exceeded');
-  });
 });
 
-describe('scaler webhook', () => {
-  it('evaluates at once for the right token and answers 200 with the decision', async () => {
-    const h = harness({ desired: 0, prefect: countsPrefect({ SCHEDULED: 1 }) });
-    const response = (await h.handler(webhook)) as { statusCode: number; body: string };
-    expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ desired: 1, previous: 0, reason: 'scale-out', changed: true });
+describe('scaler handler on its trigger queue', () => {
+  it('evaluates once for a batch of several triggers and names them all', async () => {
+    const h = harness({ desired: 0, prefect: countsPrefect({ SCHEDULED: 2 }) });
+    const webhook = JSON.parse(webhookMessage(NOW).body);
+    const result = await h.handler(sqsBatch([taskStopped, at(-3)], [webhook, at(-2)], [scheduled, at(-1)]));
+    expect(result).toMatchObject({ desired: 1, reason: 'scale-out' });
+    expect(h.logs.find((l) => l.message === 'scaling decision')!.triggers).toEqual(['task-state', 'webhook', 'schedule']);
+    expect(h.ecs).toHaveReceivedCommandTimes(DescribeServicesCommand, 1);
   });
 
-  it.each<[string, Record<string, string>]>([
-    ['a wrong token', { authorization: 'Bearer wrong' }],
-    ['no token', {}],
-    ['the token with one character more', { authorization: `Bearer ${WEBHOOK_TOKEN}x` }],
-  ])('rejects %s with 401 and no ECS or Prefect call', async (_name, headers) => {
-    const h = harness({ prefect: countsPrefect({}) });
-    await h.secrets.get('arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-token-AbCdEf'); // what index.ts does at cold start
-    const secretCalls = h.sm.calls().length;
-    const response = (await h.handler({ ...webhook, headers })) as { statusCode: number };
-    expect(response.statusCode).toBe(401);
+  it('skips a batch the last evaluation already saw, with no AWS or Prefect call', async () => {
+    const h = harness({ prefect: countsPrefect({}), memory: { lastEvaluationStartedAt: at(0) } });
+    expect(await h.handler(sqsBatch([taskStopped, at(-5)], [taskStopped, at(-1)]))).toEqual({ skipped: 'sent before the last evaluation started' });
     expect(h.ecs.calls()).toHaveLength(0);
     expect(h.prefectRequests).toHaveLength(0);
-    expect(h.sm.calls()).toHaveLength(secretCalls);
-    expect(JSON.stringify(h.logs)).not.toContain(WEBHOOK_TOKEN);
   });
 
-  it('answers 405 to anything but POST and 404 when the webhook is off', async () => {
-    const h = harness({ prefect: countsPrefect({}) });
-    const get = { ...webhook, requestContext: { ...webhook.requestContext, http: { ...webhook.requestContext.http, method: 'GET' } } };
-    expect(((await h.handler(get)) as { statusCode: number }).statusCode).toBe(405);
-    const off = harness({ config: { webhookTokenSecretArn: undefined }, prefect: countsPrefect({}) });
-    expect(((await off.handler(webhook)) as { statusCode: number }).statusCode).toBe(404);
+  it('debounces task events: waits out the interval since the last evaluation, then evaluates', async () => {
+    const h = harness({ desired: 1, prefect: countsPrefect({ RUNNING: 3 }), memory: { lastEvaluationStartedAt: at(-4) } });
+    await h.handler(sqsBatch([taskStopped, at(-1)]));
+    expect(h.sleeps).toEqual([6000]);
+    expect(h.memory.lastEvaluationStartedAt).toBe(at(0));
   });
 
-  it('answers 503 instead of throwing when the evaluation fails', async () => {
-    const h = harness({ prefect: countsPrefect({}) });
-    h.ecs.on(DescribeServicesCommand).rejects(new Error('ECS down'));
-    expect(((await h.handler(webhook)) as { statusCode: number }).statusCode).toBe(503);
+  it('never fails a batch: a failed evaluation is logged and counted, so the FIFO group is not held back', async () => {
+    const h = harness({ prefect: countsPrefect({ PENDING: 1 }) });
+    h.ecs.on(UpdateServiceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    expect(await h.handler(sqsBatch([scheduled, at(0)]))).toEqual({ failed: 'Rate exceeded' });
+    expect(h.logs.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'evaluation failed', error: 'Rate exceeded' });
+    expect(h.metrics.at(-1)).toMatchObject({ EvaluationFailures: 1, StackName: 'prefect-workers', WorkPool: 'ecs-pool' });
+  });
+
+  it('drops the malformed messages of a batch and serves the rest', async () => {
+    const h = harness({ desired: 0, prefect: countsPrefect({ PENDING: 1 }) });
+    expect(await h.handler(sqsBatch([{ hello: 'world' }, at(0)], [scheduled, at(0)]))).toMatchObject({ desired: 1 });
+    expect(h.logs.find((l) => l.message === 'dropped event')).toMatchObject({ messageId: 'm0' });
   });
 });

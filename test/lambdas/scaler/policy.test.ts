@@ -1,19 +1,27 @@
 import fc from 'fast-check';
-import { activeRuns, decideDesiredCount, type Demand, type ScalingSettings } from '../../../lambdas/scaler/policy';
+import { activeRuns, decideDesiredCount, submissionBacklog, workersNeeded, type Demand, type ScalingSettings } from '../../../lambdas/scaler/policy';
 
-const settings: ScalingSettings = { minWorkers: 0, maxWorkers: 3, runsPerWorker: 4, lookaheadSeconds: 300, idleGraceSeconds: 120 };
-const idle: Demand = { dueSoon: 0, pending: 0, running: 0, cancelling: 0, endedWithinGrace: false };
+const settings: ScalingSettings = { minWorkers: 0, maxWorkers: 3, submissionsPerWorker: 10, lookaheadSeconds: 120, idleGraceSeconds: 60 };
+const idle: Demand = { due: 0, dueNow: 0, awaitingSlot: 0, peakAhead: 0, untakeable: 0, pending: 0, submitting: 0, running: 0, cancelling: 0 };
 
 describe('scaling policy (examples)', () => {
   it.each<[string, number, Partial<Demand>, number, string]>([
-    ['scales to 0 when nothing is due within the look-ahead', 1, {}, 0, 'scale-in'],
-    ['wakes a worker for a run due within the look-ahead', 0, { dueSoon: 1 }, 1, 'scale-out'],
-    ['covers demand by runs per worker (5 runs, 4 per worker)', 0, { pending: 3, running: 2 }, 2, 'scale-out'],
-    ['never exceeds max workers (a spike of 200)', 0, { dueSoon: 200 }, 3, 'scale-out'],
-    ['keeps a worker while a run is cancelling', 1, { cancelling: 1 }, 1, 'steady'],
-    ['holds workers through the idle grace after a run ended', 2, { endedWithinGrace: true }, 2, 'idle-grace'],
-    ['scales in part-way once the grace has passed', 3, { running: 5 }, 2, 'scale-in'],
-    ['does not scale in part-way within the grace', 3, { running: 5, endedWithinGrace: true }, 3, 'idle-grace'],
+    ['scales to 0 when nothing is due, pending, running or cancelling', 1, {}, 0, 'scale-in'],
+    ['wakes one worker for a run due within the look-ahead', 0, { due: 1, peakAhead: 1 }, 1, 'scale-out'],
+    ['keeps one worker for 24 running flow runs: a running run holds no --limit slot', 1, { running: 24 }, 1, 'steady'],
+    ['keeps one worker while a run is cancelling', 1, { cancelling: 1 }, 1, 'steady'],
+    ['keeps one worker while runs are pending (their tasks start)', 1, { pending: 5 }, 1, 'steady'],
+    ['adds workers for runs already due beyond one poll of the fleet (25 runs, 10 per poll)', 1, { due: 25, dueNow: 25 }, 3, 'scale-out'],
+    ['counts runs being submitted in the backlog', 1, { due: 5, dueNow: 5, pending: 12, submitting: 12 }, 2, 'scale-out'],
+    ['does not add workers for runs a deployment limit bounced (AwaitingConcurrencySlot)', 1, { due: 30, dueNow: 30, awaitingSlot: 28 }, 1, 'steady'],
+    ['wakes enough workers to take runs due at the same moment in one poll (24 runs)', 0, { due: 24, peakAhead: 24 }, 3, 'scale-out'],
+    ['wakes one worker for 24 runs spread over the look-ahead (at most 8 share a window)', 0, { due: 24, peakAhead: 8 }, 1, 'scale-out'],
+    ['never exceeds max workers (a burst of 400)', 0, { due: 400, dueNow: 400 }, 3, 'scale-out'],
+    ['wakes nothing for due runs no worker can take (paused pool or queue, limits)', 1, { untakeable: 7 }, 0, 'scale-in'],
+    ['keeps the extra workers while a submission backlog remains', 3, { due: 4, dueNow: 4, running: 30 }, 3, 'backlog'],
+    ['removes the extra workers once the backlog is gone', 3, { running: 30 }, 1, 'scale-in'],
+    ['holds one worker through the idle grace after a run ended', 2, { endedWithinGrace: true }, 1, 'idle-grace'],
+    ['scales to 0 when the server cannot tell whether a run ended (Prefect < 3.0.4)', 1, { endedWithinGrace: undefined }, 0, 'scale-in'],
   ])('%s', (_name, current, demand, desired, reason) => {
     expect(decideDesiredCount(current, { ...idle, ...demand }, settings)).toMatchObject({ desired, reason });
   });
@@ -24,35 +32,56 @@ describe('scaling policy (examples)', () => {
 
   it('keeps min workers warm and brings a count above max back within bounds', () => {
     expect(decideDesiredCount(0, idle, { ...settings, minWorkers: 1 })).toMatchObject({ desired: 1, reason: 'scale-out' });
-    expect(decideDesiredCount(9, { ...idle, endedWithinGrace: true }, settings).desired).toBe(3);
+    expect(decideDesiredCount(9, { ...idle, due: 50, dueNow: 50 }, settings).desired).toBe(3);
     expect(decideDesiredCount(9, undefined, settings).desired).toBe(3);
+  });
+
+  it('reports the backlog it decided on', () => {
+    expect(decideDesiredCount(1, { ...idle, due: 12, dueNow: 12, awaitingSlot: 2, pending: 3, submitting: 3 }, settings)).toMatchObject({ backlog: 13, needed: 2 });
   });
 });
 
 const settingsArb = fc
-  .record({
-    minWorkers: fc.integer({ min: 0, max: 5 }),
-    extra: fc.integer({ min: 0, max: 10 }),
-    runsPerWorker: fc.integer({ min: 1, max: 20 }),
-  })
-  .map(({ minWorkers, extra, runsPerWorker }) => ({
+  .record({ minWorkers: fc.integer({ min: 0, max: 5 }), extra: fc.integer({ min: 0, max: 10 }), submissionsPerWorker: fc.integer({ min: 1, max: 20 }) })
+  .map(({ minWorkers, extra, submissionsPerWorker }) => ({
     minWorkers,
     maxWorkers: Math.max(1, minWorkers + extra),
-    runsPerWorker,
-    lookaheadSeconds: 300,
-    idleGraceSeconds: 120,
+    submissionsPerWorker,
+    lookaheadSeconds: 120,
+    idleGraceSeconds: 60,
   }));
-const demandArb = fc.record({
-  dueSoon: fc.nat(300),
-  pending: fc.nat(50),
-  running: fc.nat(50),
-  cancelling: fc.nat(5),
-  endedWithinGrace: fc.boolean(),
-});
+const demandArb = fc
+  .record({
+    due: fc.nat(300),
+    nowShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    awaitingShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    peakShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    untakeable: fc.nat(50),
+    pending: fc.nat(50),
+    submittingShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    running: fc.nat(50),
+    cancelling: fc.nat(5),
+    endedWithinGrace: fc.option(fc.boolean(), { nil: undefined }),
+  })
+  .map((d): Demand => {
+    const dueNow = Math.floor(d.due * d.nowShare);
+    return {
+      due: d.due,
+      dueNow,
+      awaitingSlot: Math.floor(dueNow * d.awaitingShare),
+      peakAhead: Math.floor((d.due - dueNow) * d.peakShare),
+      untakeable: d.untakeable,
+      pending: d.pending,
+      submitting: Math.floor(d.pending * d.submittingShare),
+      running: d.running,
+      cancelling: d.cancelling,
+      endedWithinGrace: d.endedWithinGrace,
+    };
+  });
 const currentArb = fc.nat(20);
 
 describe('scaling policy (properties)', () => {
-  it('1. never 0 while a run is due, pending, running or cancelling', () => {
+  it('never 0 while a takeable run is due, or any run is pending, running or cancelling', () => {
     fc.assert(
       fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
         if (activeRuns(demand) > 0) expect(decideDesiredCount(current, demand, s).desired).toBeGreaterThan(0);
@@ -60,7 +89,15 @@ describe('scaling policy (properties)', () => {
     );
   });
 
-  it('2. always within [min, max], and grows with demand by runs per worker', () => {
+  it('wakes nothing for runs no worker can take', () => {
+    fc.assert(
+      fc.property(fc.nat(100), settingsArb, (untakeable, s) => {
+        expect(workersNeeded({ due: 0, dueNow: 0, awaitingSlot: 0, peakAhead: 0, untakeable, pending: 0, submitting: 0, running: 0, cancelling: 0 }, s)).toBe(0);
+      }),
+    );
+  });
+
+  it('stays within [min, max] and never needs fewer workers for a bigger backlog', () => {
     fc.assert(
       fc.property(currentArb, fc.option(demandArb, { nil: undefined }), settingsArb, (current, demand, s) => {
         const { desired } = decideDesiredCount(current, demand, s);
@@ -69,30 +106,34 @@ describe('scaling policy (properties)', () => {
       }),
     );
     fc.assert(
-      fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
-        const { desired } = decideDesiredCount(current, demand, s);
-        const capacityNeeded = Math.min(s.maxWorkers, Math.ceil(activeRuns(demand) / s.runsPerWorker));
-        expect(desired).toBeGreaterThanOrEqual(capacityNeeded);
-        const more = decideDesiredCount(current, { ...demand, pending: demand.pending + s.runsPerWorker }, s).desired;
-        expect(more).toBeGreaterThanOrEqual(desired);
+      fc.property(currentArb, demandArb, fc.nat(100), settingsArb, (current, demand, more, s) => {
+        const bigger = { ...demand, due: demand.due + more, dueNow: demand.dueNow + more };
+        expect(decideDesiredCount(current, bigger, s).desired).toBeGreaterThanOrEqual(decideDesiredCount(current, demand, s).desired);
       }),
     );
   });
 
-  it('3. scales in only when the grace has passed, and never below what visible demand needs', () => {
+  it('covers the backlog in one poll when max workers allow', () => {
+    fc.assert(
+      fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
+        const { desired } = decideDesiredCount(current, demand, s);
+        expect(desired * s.submissionsPerWorker).toBeGreaterThanOrEqual(Math.min(submissionBacklog(demand), s.maxWorkers * s.submissionsPerWorker));
+      }),
+    );
+  });
+
+  it('never scales in while a submission backlog remains, and keeps at most one worker for the grace', () => {
     fc.assert(
       fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
         const decision = decideDesiredCount(current, demand, s);
         const withinBounds = Math.min(s.maxWorkers, Math.max(s.minWorkers, current));
-        if (decision.desired < withinBounds) {
-          expect(demand.endedWithinGrace).toBe(false);
-          expect(decision.desired * s.runsPerWorker).toBeGreaterThanOrEqual(Math.min(activeRuns(demand), s.maxWorkers * s.runsPerWorker));
-        }
+        if (decision.desired < withinBounds) expect(submissionBacklog(demand)).toBe(0);
+        if (decision.reason === 'idle-grace') expect(decision.desired).toBe(1);
       }),
     );
   });
 
-  it('3. no flapping: applying the decision again to the same demand changes nothing', () => {
+  it('does not flap: applying the decision again to the same demand changes nothing', () => {
     fc.assert(
       fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
         const first = decideDesiredCount(current, demand, s).desired;
@@ -101,11 +142,10 @@ describe('scaling policy (properties)', () => {
     );
   });
 
-  it('4. unreadable demand never scales in', () => {
+  it('never scales in on unreadable demand', () => {
     fc.assert(
       fc.property(currentArb, settingsArb, (current, s) => {
-        const { desired } = decideDesiredCount(current, undefined, s);
-        expect(desired).toBe(Math.min(s.maxWorkers, Math.max(s.minWorkers, current)));
+        expect(decideDesiredCount(current, undefined, s).desired).toBe(Math.min(s.maxWorkers, Math.max(s.minWorkers, current)));
       }),
     );
   });

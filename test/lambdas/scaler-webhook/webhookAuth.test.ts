@@ -1,4 +1,4 @@
-import { tokensMatch } from '../../../lambdas/scaler/webhookAuth';
+import { tokensMatch } from '../../../lambdas/scaler-webhook/webhookAuth';
 
 describe('webhook token comparison', () => {
   it('accepts only the exact token', () => {

@@ -1,0 +1,68 @@
+/**
+ * The optional webhook (EnableScalerWebhook): a function of its own behind a function URL,
+ * checked by a generated token (Prefect cannot sign SigV4). It only puts an "evaluate now"
+ * message on the scaler's trigger queue, so its requests never take the scaler's turn; its
+ * reserved concurrency bounds what a flood of requests can cost (the excess gets 429).
+ */
+import { Lambda, SecretsManager } from 'cloudform';
+import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
+import { getAtt, ref, sub } from '../core/cfn';
+import { Cond, Res } from '../core/ids';
+import type { TemplateFragment } from '../core/template';
+import type { WorkerContext } from '../worker/context';
+import { allow } from '../worker/iam';
+import { stackFunction, type EnvironmentOf } from './lambda';
+
+/** Concurrent webhook requests served; more get 429 from the function URL. */
+export const WEBHOOK_CONCURRENCY = 2;
+
+/** cloudform's Lambda.Permission predates InvokedViaFunctionUrl (2025); typed here. */
+type PermissionProperties = ConstructorParameters<typeof Lambda.Permission>[0] & { InvokedViaFunctionUrl?: boolean };
+const permission = (properties: PermissionProperties) => new Lambda.Permission(properties);
+
+export function buildScalerWebhook(ctx: WorkerContext): TemplateFragment {
+  const environment: EnvironmentOf<typeof ScalerWebhookEnv> = {
+    [ScalerWebhookEnv.TriggerQueueUrl]: ref(Res.ScalerTriggerQueue),
+    [ScalerWebhookEnv.WebhookTokenSecretArn]: ref(Res.WebhookTokenSecret),
+  };
+  return {
+    Resources: {
+      [Res.WebhookTokenSecret]: new SecretsManager.Secret({
+        Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
+        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+      }).condition(Cond.EnableWebhook),
+      ...stackFunction({
+        logGroup: Res.ScalerWebhookLogGroup,
+        role: Res.ScalerWebhookRole,
+        fn: Res.ScalerWebhookFunction,
+        codeUri: 'lambdas/scaler-webhook',
+        roleDescription: sub('Lets the scaler webhook check its token and queue an evaluation (${AWS::StackName})'),
+        description: sub('Webhook that asks the scaler of ${AWS::StackName} to evaluate now'),
+        statements: [
+          allow('ReadWebhookToken', ['secretsmanager:GetSecretValue'], ref(Res.WebhookTokenSecret)),
+          allow('QueueEvaluation', ['sqs:SendMessage'], getAtt(Res.ScalerTriggerQueue, 'Arn')),
+        ],
+        environment,
+        timeoutSeconds: 10,
+        asyncRetry: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        reservedConcurrency: WEBHOOK_CONCURRENCY,
+        condition: Cond.EnableWebhook,
+        vpc: ctx.lambdaVpc,
+      }),
+      [Res.ScalerFunctionUrl]: new Lambda.Url({ TargetFunctionArn: ref(Res.ScalerWebhookFunction), AuthType: 'NONE' }).condition(Cond.EnableWebhook),
+      [Res.ScalerFunctionUrlPermission]: new Lambda.Permission({
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: ref(Res.ScalerWebhookFunction),
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      }).condition(Cond.EnableWebhook),
+      // Function URLs created since October 2025 also need lambda:InvokeFunction, limited to URL calls.
+      [Res.ScalerFunctionUrlInvokePermission]: permission({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: ref(Res.ScalerWebhookFunction),
+        Principal: '*',
+        InvokedViaFunctionUrl: true,
+      }).condition(Cond.EnableWebhook),
+    },
+  };
+}
