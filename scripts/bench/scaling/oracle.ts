@@ -1,84 +1,88 @@
 /**
- * The oracle: knows every run in advance and has the same capacity (max workers x runs per
- * worker). Runs start first-come first-served as soon as a slot is free; each worker is started
- * exactly one start time before it is needed and stopped the moment it is not (a gap shorter
- * than a start is bridged, since a restart would cost as much).
+ * The oracle: knows every run in advance and serves it with the same worker (polls every
+ * slot cycle, `--limit` submissions per poll, prefetch for scheduled runs) and the same maximum
+ * fleet. One worker per busy period, ready exactly when its first run can be taken and stopped
+ * when its last run ends (a gap shorter than a worker start is bridged, since a restart would
+ * cost as much); at each poll, as many more workers as the runs waiting then need, up to the
+ * maximum, each ready exactly at that poll and stopped once its submissions are done.
  */
-import type { Trace } from './traces';
+import { slotCycleSeconds, WORKER_PREFETCH_SECONDS } from '../../../lambdas/scaler/prefectWorker';
+import type { Trace, TraceRun } from './traces';
 
-export interface OracleSchedule {
-  /** Start time of each run, by id. */
-  readonly starts: ReadonlyMap<string, number>;
-  readonly workerSeconds: number;
-  readonly scaleActions: number;
-  /** Maximal stretches in which some run is due or running, with the workers they need at peak. */
-  readonly busyPeriods: readonly { from: number; to: number; peakWorkers: number }[];
+export interface OracleSettings {
+  readonly maxWorkers: number;
+  readonly submissionsPerWorker: number;
+  readonly submitSeconds: number;
+  readonly workerStartSeconds: number;
 }
 
-export function planOracle(trace: Trace, maxWorkers: number, runsPerWorker: number, workerStartSeconds: number): OracleSchedule {
-  const capacity = maxWorkers * runsPerWorker;
-  // The fleet starts empty at time 0, so even the oracle has no worker before one start time.
-  const slots: number[] = Array.from({ length: capacity }, () => workerStartSeconds);
-  const starts = new Map<string, number>();
-  const spans: { from: number; to: number; due: number }[] = [];
-  const ordered = [...trace.runs].sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
-  for (const run of ordered) {
-    let slot = 0;
-    for (let i = 1; i < slots.length; i++) if (slots[i]! < slots[slot]!) slot = i;
-    const start = Math.max(run.dueAt, slots[slot]!);
-    slots[slot] = start + run.durationSeconds;
-    starts.set(run.id, start);
-    spans.push({ from: start, to: start + run.durationSeconds, due: run.dueAt });
-  }
+export interface BusyPeriod {
+  readonly from: number;
+  readonly to: number;
+  readonly peakWorkers: number;
+}
 
-  // Workers needed over time: ceil(running / runsPerWorker), as a step function.
-  const changes = new Map<number, number>();
-  for (const span of spans) {
-    changes.set(span.from, (changes.get(span.from) ?? 0) + 1);
-    changes.set(span.to, (changes.get(span.to) ?? 0) - 1);
-  }
-  const times = [...changes.keys()].sort((a, b) => a - b);
-  const steps: { at: number; workers: number }[] = [];
-  let running = 0;
-  for (const at of times) {
-    running += changes.get(at)!;
-    steps.push({ at, workers: Math.ceil(running / runsPerWorker) });
-  }
+export interface OracleSchedule {
+  /** When a worker took each run, by id. */
+  readonly taken: ReadonlyMap<string, number>;
+  readonly workerSeconds: number;
+  readonly scaleActions: number;
+  readonly busyPeriods: readonly BusyPeriod[];
+}
 
-  // Per worker k: the intervals where at least k workers are needed, gaps < start bridged.
-  let workerSeconds = 0;
-  const actionTimes = new Set<string>();
-  for (let k = 1; k <= maxWorkers; k++) {
-    const intervals: [number, number][] = [];
-    let openedAt: number | undefined;
-    for (const step of steps) {
-      if (step.workers >= k && openedAt === undefined) openedAt = step.at;
-      if (step.workers < k && openedAt !== undefined) {
-        intervals.push([openedAt, step.at]);
-        openedAt = undefined;
+const releaseOf = (run: TraceRun) => (run.kind === 'scheduled' ? run.dueAt - WORKER_PREFETCH_SECONDS : run.dueAt);
+const byDue = (a: TraceRun, b: TraceRun) => a.dueAt - b.dueAt || a.id.localeCompare(b.id);
+
+/** Intervals where the j-th worker is needed, from the poll instants that need it; gaps up to `bridge` are kept. */
+function extraWorkerIntervals(instants: readonly number[], bridge: number): [number, number][] {
+  const intervals: [number, number][] = [];
+  for (const at of instants) {
+    const last = intervals[intervals.length - 1];
+    if (last && at - last[1] <= bridge) last[1] = at;
+    else intervals.push([at, at]);
+  }
+  return intervals;
+}
+
+export function planOracle(trace: Trace, s: OracleSettings): OracleSchedule {
+  const cycle = slotCycleSeconds(s.submitSeconds);
+  const runs = [...trace.runs].sort((a, b) => releaseOf(a) - releaseOf(b) || byDue(a, b));
+  const taken = new Map<string, number>();
+  const busyPeriods: BusyPeriod[] = [];
+  const extraInstants: number[][] = Array.from({ length: s.maxWorkers + 1 }, () => []);
+  let next = 0;
+  while (next < runs.length) {
+    // The fleet starts empty at time 0: even the oracle has no worker before one start.
+    const from = Math.max(releaseOf(runs[next]!), s.workerStartSeconds);
+    const waiting: TraceRun[] = [];
+    let poll = from;
+    let end = from;
+    let peak = 1;
+    for (;;) {
+      while (next < runs.length && releaseOf(runs[next]!) <= poll) waiting.push(runs[next++]!);
+      if (waiting.length > 0) {
+        waiting.sort(byDue);
+        const workers = Math.min(s.maxWorkers, Math.ceil(waiting.length / s.submissionsPerWorker));
+        for (const run of waiting.splice(0, workers * s.submissionsPerWorker)) {
+          taken.set(run.id, poll);
+          end = Math.max(end, Math.max(poll + s.submitSeconds, run.dueAt) + run.durationSeconds);
+        }
+        for (let j = 2; j <= workers; j++) extraInstants[j]!.push(poll);
+        peak = Math.max(peak, workers);
       }
+      const nextRelease = next < runs.length ? releaseOf(runs[next]!) : Infinity;
+      if (waiting.length === 0 && nextRelease > Math.max(end, poll) + s.workerStartSeconds) break;
+      poll += waiting.length > 0 ? cycle : cycle * Math.max(1, Math.ceil((nextRelease - poll) / cycle));
     }
-    const merged: [number, number][] = [];
-    for (const interval of intervals) {
-      const last = merged[merged.length - 1];
-      if (last && interval[0] - last[1] <= workerStartSeconds) last[1] = interval[1];
-      else merged.push([...interval]);
-    }
-    for (const [from, to] of merged) {
-      workerSeconds += to - from + workerStartSeconds;
-      actionTimes.add(`up@${from - workerStartSeconds}`);
-      actionTimes.add(`down@${to}`);
+    busyPeriods.push({ from, to: end, peakWorkers: peak });
+  }
+  let workerSeconds = busyPeriods.reduce((sum, p) => sum + p.to - p.from + s.workerStartSeconds, 0);
+  let scaleActions = 2 * busyPeriods.length;
+  for (const instants of extraInstants) {
+    for (const [first, last] of extraWorkerIntervals(instants, s.workerStartSeconds + cycle)) {
+      workerSeconds += last - first + s.submitSeconds + s.workerStartSeconds;
+      scaleActions += 2;
     }
   }
-
-  const busyPeriods: { from: number; to: number; peakWorkers: number }[] = [];
-  for (const span of [...spans].sort((a, b) => a.due - b.due)) {
-    const last = busyPeriods[busyPeriods.length - 1];
-    if (last && span.due <= last.to) last.to = Math.max(last.to, span.to);
-    else busyPeriods.push({ from: span.due, to: span.to, peakWorkers: 0 });
-  }
-  for (const period of busyPeriods) {
-    period.peakWorkers = Math.max(0, ...steps.filter((s) => s.at >= period.from && s.at < period.to).map((s) => s.workers));
-  }
-  return { starts, workerSeconds, scaleActions: actionTimes.size, busyPeriods };
+  return { taken, workerSeconds, scaleActions, busyPeriods };
 }

@@ -76,19 +76,28 @@ function idleWeek(): Trace {
   return { name: 'idle-week', horizonSeconds: WEEK, runs: [] };
 }
 
-/** 200 ad-hoc runs triggered within one minute (a backfill), 3-10 minutes each. */
-function spike200(): Trace {
-  const random = seeded(5);
-  const runs: TraceRun[] = Array.from({ length: 200 }, (_, i) => ({
-    id: `spike-${i}`,
+/** `count` ad-hoc runs triggered within one minute at 01:00 (a backfill), 3-10 minutes each, one day. */
+function adhocBurst(name: string, idPrefix: string, count: number, seed: number): Trace {
+  const random = seeded(seed);
+  const runs: TraceRun[] = Array.from({ length: count }, (_, i) => ({
+    id: `${idPrefix}-${i}`,
     kind: 'adhoc' as const,
     dueAt: 3600 + between(random, 0, 59),
     durationSeconds: between(random, 3 * 60, 10 * 60),
   }));
-  return { name: 'spike-200', horizonSeconds: DAY, runs };
+  return { name, horizonSeconds: DAY, runs };
 }
 
-export const BUILT_IN_TRACES: readonly (() => Trace)[] = [nightlyBatch, hourlyEtl, businessHoursAdhoc, idleWeek, spike200];
+const spike200 = () => adhocBurst('spike-200', 'spike', 200, 5);
+const burst400 = () => adhocBurst('burst-400', 'burst', 400, 7);
+
+/** 24 six-hour runs scheduled at the same moment (01:00), one day. */
+function longRuns(): Trace {
+  const runs: TraceRun[] = Array.from({ length: 24 }, (_, i) => ({ id: `long-${i}`, kind: 'scheduled' as const, dueAt: 3600, durationSeconds: 6 * 3600 }));
+  return { name: 'long-runs', horizonSeconds: DAY, runs };
+}
+
+export const BUILT_IN_TRACES: readonly (() => Trace)[] = [nightlyBatch, hourlyEtl, businessHoursAdhoc, idleWeek, spike200, longRuns, burst400];
 export const builtInTraceNames = () => BUILT_IN_TRACES.map((make) => make().name);
 
 /** Checks a parsed trace file and returns it typed, or throws naming the first bad field. */

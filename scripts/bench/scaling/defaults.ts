@@ -1,0 +1,26 @@
+/** The settings the benchmark runs with (the stack's defaults) and the README table it produces. */
+import { SCALER_TICK_SECONDS } from '../../../lambdas/scaler/policy';
+import { SUBMIT_SECONDS } from '../../../lambdas/scaler/prefectWorker';
+import { resolveWorkerStackOptions } from '../../../templates/parameters/options';
+import { renderScalingTable, type ReadmeBlock } from './readmeTable';
+import { benchSettings, runBench } from './run';
+import type { SimulationSettings } from './simulate';
+import { BUILT_IN_TRACES } from './traces';
+
+/** The worker start the targets and the README table use. */
+export const TARGET_WORKER_START_SECONDS = 60;
+
+export function defaultSettings(workerStartSeconds: number): SimulationSettings {
+  const s = resolveWorkerStackOptions().scaling;
+  return { ...s, tickSeconds: SCALER_TICK_SECONDS, submitSeconds: SUBMIT_SECONDS, workerStartSeconds };
+}
+
+/** The README's scaling table: every built-in trace at the target worker start. */
+export const SCALING_TABLE_BLOCK: ReadmeBlock = {
+  name: 'bench-scaling',
+  command: 'npm run bench:scaling -- --readme',
+  render() {
+    const settings = defaultSettings(TARGET_WORKER_START_SECONDS);
+    return renderScalingTable(benchSettings(settings), BUILT_IN_TRACES.map((make) => runBench(make(), settings)));
+  },
+};

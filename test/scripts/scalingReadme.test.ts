@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import { SCALING_TABLE_BLOCK } from '../../scripts/bench/scaling/defaults';
+import { blockMarkers, readBlock, writeBlock } from '../../scripts/bench/scaling/readmeTable';
+
+const readme = fs.readFileSync('README.md', 'utf8');
+
+describe('the README scaling table', () => {
+  it(`is exactly what \`${SCALING_TABLE_BLOCK.command}\` prints (run \`npm run bench:scaling -- --update-readme\` after a change)`, () => {
+    expect(readBlock(readme, SCALING_TABLE_BLOCK.name)).toBe(SCALING_TABLE_BLOCK.render());
+  });
+
+  it('meets every target it reports', () => {
+    expect(SCALING_TABLE_BLOCK.render()).toMatch(/^Targets met: (\d+) of \1\.$/m);
+  });
+
+  it('replaces only what is between the markers, and refuses a README without them', () => {
+    const { begin, end } = blockMarkers('demo');
+    const text = `before\n${begin}\nold\n${end}\nafter\n`;
+    expect(writeBlock(text, 'demo', 'new\nlines')).toBe(`before\n${begin}\nnew\nlines\n${end}\nafter\n`);
+    expect(readBlock(writeBlock(text, 'demo', 'x')!, 'demo')).toBe('x');
+    expect(writeBlock('no markers', 'demo', 'x')).toBeUndefined();
+    expect(readBlock('no markers', 'demo')).toBeUndefined();
+  });
+});
