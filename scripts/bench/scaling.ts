@@ -15,7 +15,7 @@ import { UsageError } from '../lib/errors';
 import { ROOT } from '../lib/paths';
 import { defaultSettings, SCALING_TABLE_BLOCK, TARGET_WORKER_START_SECONDS } from './scaling/defaults';
 import { writeBlock } from './scaling/readmeTable';
-import { benchSettings, POLICY_NAMES, runBench, type TraceResult } from './scaling/run';
+import { benchReport, POLICY_NAMES, runBench, type TraceResult } from './scaling/run';
 import type { SimulationSettings } from './scaling/simulate';
 import { BUILT_IN_TRACES, builtInTraceNames, loadTraceFile, type Trace } from './scaling/traces';
 
@@ -79,7 +79,7 @@ function main(): number {
       total += targets.length;
     }
     if (flags.booleans.has('json')) {
-      console.log(JSON.stringify({ settings: benchSettings(settings), traces: results, targetsMet: targets.filter((t) => t.met).length, targets: targets.length }));
+      console.log(JSON.stringify(benchReport(settings, results)));
       continue;
     }
     console.log(`\n=== worker start ${workerStartSeconds} s${workerStartSeconds === TARGET_WORKER_START_SECONDS ? ' (targets apply)' : ''}`);

@@ -3,7 +3,7 @@ import { SCALER_TICK_SECONDS } from '../../../lambdas/scaler/policy';
 import { SUBMIT_SECONDS } from '../../../lambdas/scaler/prefectWorker';
 import { resolveWorkerStackOptions } from '../../../templates/parameters/options';
 import { renderScalingTable, type ReadmeBlock } from './readmeTable';
-import { benchSettings, runBench } from './run';
+import { benchReport, runBench } from './run';
 import type { SimulationSettings } from './simulate';
 import { BUILT_IN_TRACES } from './traces';
 
@@ -17,10 +17,11 @@ export function defaultSettings(workerStartSeconds: number): SimulationSettings 
 
 /** The README's scaling table: every built-in trace at the target worker start. */
 export const SCALING_TABLE_BLOCK: ReadmeBlock = {
-  name: 'bench-scaling',
+  name: 'scaling-table',
   command: 'npm run bench:scaling -- --readme',
   render() {
     const settings = defaultSettings(TARGET_WORKER_START_SECONDS);
-    return renderScalingTable(benchSettings(settings), BUILT_IN_TRACES.map((make) => runBench(make(), settings)));
+    const report = benchReport(settings, BUILT_IN_TRACES.map((make) => runBench(make(), settings)));
+    return renderScalingTable(report.settings, report.traces);
   },
 };

@@ -1,10 +1,10 @@
 /**
  * The README's scaling table, generated from the benchmark itself: `npm run bench:scaling --
  * --update-readme` rewrites the marked block and test/scripts/scalingReadme.test.ts fails when the
- * README differs from what the command produces. A block is named by its markers, so a generic
- * "README figures" mechanism can take `SCALING_TABLE_BLOCK` as one of its entries.
+ * README differs from what the command produces. For a generic "README figures from commands"
+ * mechanism, `scalingTableFromJson` renders the same table from `npm run bench:scaling -- --json`.
  */
-import type { BenchSettings, TraceResult } from './run';
+import type { BenchReport, BenchSettings, TraceResult } from './run';
 
 export interface ReadmeBlock {
   /** The marker name: `<!-- figures:NAME begin -->` ... `<!-- figures:NAME end -->`. */
@@ -46,6 +46,16 @@ export function renderScalingTable(settings: BenchSettings, results: readonly Tr
     '',
     `Targets met: ${met} of ${total}.`,
   ].join('\n');
+}
+
+/** The table from `bench:scaling --json` output (one report per line): the one at `workerStartSeconds`. */
+export function scalingTableFromJson(jsonLines: string, workerStartSeconds: number): string | undefined {
+  const reports = jsonLines
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as BenchReport);
+  const report = reports.find((r) => r.settings.workerStartSeconds === workerStartSeconds);
+  return report && renderScalingTable(report.settings, report.traces);
 }
 
 /** The text between a block's markers, or undefined when the markers are missing. */

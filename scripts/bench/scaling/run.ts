@@ -45,6 +45,19 @@ export interface TraceResult {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
+/** What `--json` prints per worker start: one line of this. */
+export interface BenchReport {
+  readonly settings: BenchSettings;
+  readonly traces: readonly TraceResult[];
+  readonly targetsMet: number;
+  readonly targets: number;
+}
+
+export function benchReport(settings: SimulationSettings, traces: readonly TraceResult[]): BenchReport {
+  const targets = traces.flatMap((r) => r.targets);
+  return { settings: benchSettings(settings), traces, targetsMet: targets.filter((t) => t.met).length, targets: targets.length };
+}
+
 export const benchSettings = (s: SimulationSettings): BenchSettings => ({
   tickSeconds: s.tickSeconds,
   workerStartSeconds: s.workerStartSeconds,
