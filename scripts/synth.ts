@@ -1,6 +1,7 @@
 /**
  * npm run synth [-- --manifest prefect.yaml]: synthesize every published template (JSON +
- * YAML), bundle every Lambda, validate with cfn-lint and cfn-guard, and print a summary. With
+ * YAML), bundle every Lambda, validate with cfn-lint, cfn-guard, AWS CloudFormation Validate and
+ * cdk-nag, and print a summary. With
  * --manifest, the registrar's prefect.yaml is validated and stored in the stack. Exits 1 when
  * anything fails.
  */
@@ -9,9 +10,11 @@ import path from 'node:path';
 import { parseFlags } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
 import { MissingFileError } from './lib/errors';
-import { formatFinding } from './lib/validation/cfnLint';
 import { ROOT } from './lib/paths';
 import { staleExemptions } from './lib/validation/cfnGuard';
+import { staleNagExemptions } from './lib/validation/cdkNag';
+import { staleValidateExemptions } from './lib/validation/matrixValidation';
+import { validatorLines } from './lib/validationSummary';
 import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
 
@@ -28,26 +31,23 @@ async function main(): Promise<number> {
   console.log('2/3 bundling Lambdas');
   const bundles = await bundleLambdas();
 
-  console.log('3/3 validating (cfn-lint on JSON and YAML, cfn-guard on the SAM expansion)');
-  const validations = validateTemplates(stacks);
+  console.log('3/3 validating (cfn-lint on JSON and YAML; cfn-guard and cdk-nag on the SAM expansion; AWS CloudFormation Validate on both, under the parameter matrix)');
+  const validations = await validateTemplates(stacks);
 
   console.log('\nSummary');
   for (const stack of stacks) {
     const validation = validations.find((v) => v.name === stack.name)!;
-    const guard = validation.guard;
     console.log(`  ${stack.name}: ${stack.json.resources} resources, ${stack.json.parameters} parameters, ${stack.json.outputs} outputs`);
     console.log(`    ${relative(stack.files.json)}  ${describeSize(stack.json.bytes)}`);
     console.log(`    ${relative(stack.files.yaml)}  ${describeSize(stack.yaml.bytes)}`);
-    console.log(`    cfn-lint: ${validation.lint.length === 0 ? 'no findings' : `${validation.lint.length} finding(s)`}`);
-    for (const finding of validation.lint) console.log(`      ${formatFinding(finding)}`);
-    console.log(
-      `    cfn-guard: ${guard.ruleFiles} Control Tower rule files, ${guard.violations.length} violation(s), ` +
-        `${guard.exempted.length} exempted finding(s) (reasons in scripts/lib/validation/guardExemptions.ts)`,
-    );
-    for (const v of guard.violations) console.log(`      FAIL ${v.rule} on ${v.resource}`);
+    for (const line of validatorLines(validation)) console.log(line);
   }
-  const stale = staleExemptions(validations.map((v) => v.guard));
-  for (const e of stale) console.log(`  STALE cfn-guard exemption ${e.rule} for ${e.resources.join(', ')}: it matches nothing in any template`);
+  const stale = [
+    ...staleExemptions(validations.map((v) => v.guard)).map((e) => `cfn-guard exemption ${e.rule} for ${e.resources.join(', ')}`),
+    ...staleValidateExemptions(validations.map((v) => v.cfnValidate)).map((e) => `CloudFormation Validate exemption ${e.rule} for ${e.logicalIds.join(', ')}`),
+    ...staleNagExemptions(validations.map((v) => v.nag)).map((e) => `cdk-nag exemption ${e.rule} for ${e.resources.join(', ')}`),
+  ];
+  for (const e of stale) console.log(`  STALE ${e}: it matches nothing in any template`);
   if (bundles.length === 0) console.log('  Lambdas: none under lambdas/ yet');
   for (const bundle of bundles) console.log(`  Lambda ${bundle.name}: ${relative(bundle.file)} ${bundle.bytes.toLocaleString('en-US')} B`);
 

@@ -43,3 +43,6 @@ export class TraceFormatError extends PrefectEcsStackError {
     super(`${file}: ${problem}`);
   }
 }
+
+/** The validation set-up itself is wrong: a parameter matrix that misses a Condition, a stale suppression. */
+export class ValidationSetupError extends PrefectEcsStackError {}

@@ -1,5 +1,5 @@
 /** Runs an external tool and captures what it said; a missing tool is a clear error. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { ToolMissingError } from './errors';
 
 export interface ToolResult {
@@ -18,4 +18,17 @@ export function runTool(command: string, args: readonly string[], options: { inp
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolMissingError(command);
   if (result.error) throw result.error;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runTool without blocking: the tool runs in its own process while this one does other work. */
+export function runToolInBackground(command: string, args: readonly string[]): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolMissingError(command) : error));
+    child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
+  });
 }

@@ -14,8 +14,8 @@ export interface RunResult {
 const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** `node <args>`; NODE_NO_WARNINGS hides the SDK's notice about this machine's Node 20 (Lambda runs 22). */
-export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  const child = spawn(process.execPath, [...args], { timeout: 60_000, env: { ...env, NODE_NO_WARNINGS: '1' } });
+export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000): Promise<RunResult> {
+  const child = spawn(process.execPath, [...args], { timeout: timeoutMs, env: { ...env, NODE_NO_WARNINGS: '1' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -25,4 +25,4 @@ export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 /** One of the project's scripts, run as `npm run <name>` runs it (through tsx). */
-export const runScript = (script: string, args: readonly string[], env?: NodeJS.ProcessEnv) => runNode([TSX, script, ...args], env);
+export const runScript = (script: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs?: number) => runNode([TSX, script, ...args], env, timeoutMs);

@@ -3,7 +3,7 @@
  * reported but do not fail. cfn-lint's exit code is a bit mask: 2 error, 4 warning, 8 info.
  */
 import { ToolFailedError } from '../errors';
-import { runTool } from '../run';
+import { runTool, runToolInBackground, type ToolResult } from '../run';
 
 export interface LintFinding {
   readonly file: string;
@@ -19,8 +19,9 @@ export interface LintReport {
 
 const PARSEABLE = /^(.*?):(\d+):\d+:\d+:\d+:([EWI]\d+):(.*)$/;
 
-export function cfnLint(files: readonly string[]): LintReport {
-  const result = runTool('cfn-lint', ['--format', 'parseable', '--', ...files]);
+const ARGS = ['--format', 'parseable', '--'];
+
+function report(result: ToolResult): LintReport {
   const findings = result.stdout
     .split('\n')
     .map((line) => PARSEABLE.exec(line))
@@ -31,5 +32,10 @@ export function cfnLint(files: readonly string[]): LintReport {
   }
   return { ok: findings.every((finding) => finding.rule.startsWith('I')), findings };
 }
+
+export const cfnLint = (files: readonly string[]): LintReport => report(runTool('cfn-lint', [...ARGS, ...files]));
+
+/** cfn-lint in its own process (it is the slowest validator), while this one validates with the others. */
+export const cfnLintInBackground = async (files: readonly string[]): Promise<LintReport> => report(await runToolInBackground('cfn-lint', [...ARGS, ...files]));
 
 export const formatFinding = (f: LintFinding) => `${f.file}:${f.line} ${f.rule} ${f.message}`;
