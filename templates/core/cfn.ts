@@ -31,6 +31,8 @@ export const not = (condition: Condition): Intrinsic => Fn.Not(condition);
 export const and = (...conditions: Condition[]): Intrinsic => Fn.And(conditions);
 export const or = (...conditions: Condition[]): Intrinsic => Fn.Or(conditions);
 export const conditionRef = (id: CondId): Condition => ({ Condition: id });
+/** The rule function `Fn::Contains` (Rules only): whether `value` is one of `values`. */
+export const contains = (values: readonly string[], value: CfnValue): Intrinsic => new IntrinsicFunction('Fn::Contains', [values, value]);
 export const select = (index: number, list: CfnValue): Intrinsic => Fn.Select(index, list as Value<string>[]);
 export const split = (delimiter: string, text: CfnValue): Intrinsic => Fn.Split(delimiter, text as Value<string>);
 /** `parts` is a list, or an intrinsic that gives one (a CommaDelimitedList parameter). */
@@ -39,8 +41,14 @@ export const getAZs = (): Intrinsic => Fn.GetAZs('');
 /** `count` CIDR blocks of `bits` host bits each, carved from `block`. */
 export const cidr = (block: CfnValue, count: number, bits: number): Intrinsic => new IntrinsicFunction('Fn::Cidr', [block, count, bits]);
 
-/** Whether a CommaDelimitedList parameter is empty: `Fn::Join` of it gives "" exactly then. */
-export const listIsEmpty = (list: ParamId): Intrinsic => equals(join('', ref(list)), '');
+/**
+ * Whether an optional parameter is empty. Optional lists are String parameters (split where
+ * used), not CommaDelimitedList: Rules may use only rule functions (no Fn::Join to test a list),
+ * and a whole-string AllowedPattern can bound the number of members.
+ */
+export const isEmpty = (parameter: ParamId): Intrinsic => equals(ref(parameter), '');
+/** The members of an optional comma-separated String parameter (never evaluated when it is empty). */
+export const members = (parameter: ParamId): Intrinsic => split(',', ref(parameter));
 
 /** An ARN in this stack's partition, region and account: a hard-coded one breaks in any other. */
 export const arn = (service: string, resource: string, opts: { region?: boolean; account?: boolean } = {}): Intrinsic =>
@@ -50,10 +58,11 @@ export const arn = (service: string, resource: string, opts: { region?: boolean;
   );
 
 /**
- * Sets DeletionPolicy and UpdateReplacePolicy together (cfn-lint wants both). cloudform's
+ * Sets DeletionPolicy and UpdateReplacePolicy together (cfn-lint wants both). Every stateful
+ * resource states its policy, `Delete` included, so the choice is visible and explained. cloudform's
  * ResourceBase predates UpdateReplacePolicy, so the attribute is added here, typed.
  */
-export function keepOnDeleteAndReplace<R extends ResourceBase>(resource: R, policy: 'Retain' | 'Snapshot'): R & { UpdateReplacePolicy: string } {
+export function keepOnDeleteAndReplace<R extends ResourceBase>(resource: R, policy: 'Retain' | 'Snapshot' | 'Delete'): R & { UpdateReplacePolicy: string } {
   resource.DeletionPolicy = policy as ResourceBase['DeletionPolicy'];
   return Object.assign(resource, { UpdateReplacePolicy: policy });
 }

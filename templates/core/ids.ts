@@ -39,7 +39,6 @@ export const Param = {
   EcrKeepImages: 'EcrKeepImages',
   NetworkMode: 'NetworkMode',
   VpcCidr: 'VpcCidr',
-  PublicSubnetIds: 'PublicSubnetIds',
   PrivateSubnetIds: 'PrivateSubnetIds',
   ServerImage: 'ServerImage',
   ServerSize: 'ServerSize',
@@ -47,6 +46,7 @@ export const Param = {
   AllowedCidr: 'AllowedCidr',
   CertificateArn: 'CertificateArn',
   ServerDomainName: 'ServerDomainName',
+  HostedZoneId: 'HostedZoneId',
   DbInstanceClass: 'DbInstanceClass',
   DbAllocatedStorage: 'DbAllocatedStorage',
   DbBackupRetentionDays: 'DbBackupRetentionDays',
@@ -69,12 +69,13 @@ export const Cond = {
   RegistrarEnabled: 'RegistrarEnabled',
   CreateVpc: 'CreateVpc',
   HasPrivateSubnetIds: 'HasPrivateSubnetIds',
-  HasPublicSubnetIds: 'HasPublicSubnetIds',
   UseNatGateways: 'UseNatGateways',
   UseNatGatewayPerZone: 'UseNatGatewayPerZone',
   UseVpcEndpoints: 'UseVpcEndpoints',
   UseHttps: 'UseHttps',
   InternetFacing: 'InternetFacingLoadBalancer',
+  InternetFacingThroughNat1: 'InternetFacingThroughNatGateway1',
+  InternetFacingThroughNat2: 'InternetFacingThroughNatGateway2',
 } as const;
 export type CondId = (typeof Cond)[keyof typeof Cond];
 
@@ -94,6 +95,7 @@ export const Res = {
   ObserverQueue: 'EcsObserverQueue',
   ObserverDeadLetterQueue: 'EcsObserverDeadLetterQueue',
   ObserverQueuePolicy: 'EcsObserverQueuePolicy',
+  ObserverDeadLetterQueuePolicy: 'EcsObserverDeadLetterQueuePolicy',
   ObserverRule: 'EcsTaskStateChangeRule',
   LambdaDeadLetterQueue: 'LambdaDeadLetterQueue',
   LambdaDeadLetterQueuePolicy: 'LambdaDeadLetterQueuePolicy',
@@ -106,6 +108,7 @@ export const Res = {
   ScalerTriggerQueue: 'ScalerTriggers',
   ScalerTriggerDeadLetterQueue: 'ScalerTriggersDlq',
   ScalerTriggerQueuePolicy: 'ScalerTriggerQueuePolicy',
+  ScalerTriggerDeadLetterQueuePolicy: 'ScalerTriggersDlqPolicy',
   ScalerTriggerMapping: 'ScalerTriggerMapping',
   ScalerTriggerDeadLetterAlarm: 'ScalerTriggerDeadLetterAlarm',
   WebhookTokenSecret: 'ScalerWebhookTokenSecret',
@@ -115,11 +118,14 @@ export const Res = {
   ScalerFunctionUrl: 'ScalerFunctionUrl',
   ScalerFunctionUrlPermission: 'ScalerFunctionUrlPermission',
   ScalerFunctionUrlInvokePermission: 'ScalerFunctionUrlInvokePermission',
+  AlarmTopicKey: 'AlarmTopicKey',
   AlarmTopic: 'AlarmTopic',
+  AlarmTopicPolicy: 'AlarmTopicPolicy',
   AlarmEmailSubscription: 'AlarmEmailSubscription',
   ScalerErrorsAlarm: 'ScalerErrorsAlarm',
   PrefectUnreachableAlarm: 'PrefectUnreachableAlarm',
   LambdaDeadLetterAlarm: 'LambdaDeadLetterAlarm',
+  ObserverDeadLetterAlarm: 'EcsObserverDeadLetterAlarm',
   ScalingDashboard: 'ScalingDashboard',
   WorkPoolLogGroup: 'WorkPoolLogGroup',
   WorkPoolRole: 'WorkPoolRole',
@@ -151,6 +157,9 @@ export const Res = {
   ServerTargetGroup: 'ServerTargetGroup',
   HttpListener: 'HttpListener',
   HttpsListener: 'HttpsListener',
+  LoadBalancerListenersReady: 'LoadBalancerListenersReady',
+  ServerDnsRecord: 'ServerDnsRecord',
+  PrefectApiReady: 'PrefectApiReady',
   ServerSecurityGroup: 'ServerSecurityGroup',
   ServerIngressFromLoadBalancer: 'ServerIngressFromLoadBalancer',
   LambdaSecurityGroup: 'LambdaSecurityGroup',
@@ -180,13 +189,16 @@ export const ZonalRes = {
   NatAddress: (zone: Zone) => `NatAddress${zone}` as const,
   NatGateway: (zone: Zone) => `NatGateway${zone}` as const,
   PrivateDefaultRoute: (zone: Zone) => `PrivateDefaultRoute${zone}` as const,
+  /** An internet-facing load balancer sees the stack's own clients at this zone's NAT address. */
+  LoadBalancerIngressFromNat: (zone: Zone) => `LoadBalancerIngressFromNatGateway${zone}` as const,
 };
 
 /**
  * Interface endpoints a created VPC without NAT gateways needs, by service: image pulls (ecr.api,
- * ecr.dkr and the S3 gateway), task logs and secrets, the worker's task observer (sqs) and
- * RunTask (ecs), the scaler (ecs) and the registrar (ecr.api, ssm). Fargate needs no
- * ecs-agent/telemetry.
+ * ecr.dkr and the S3 gateway), task logs and secrets, the worker's task observer (sqs), RunTask
+ * (ecs) and network look-ups (ec2), the scaler (ecs) and the registrar (ecr.api, ssm). Fargate
+ * needs no ecs-agent/telemetry. test/templates/vpcEndpoints.test.ts checks every AWS API the
+ * stack's code calls against this list.
  */
 export const EndpointRes = {
   'ecr.api': 'EndpointEcrApi',
@@ -196,6 +208,7 @@ export const EndpointRes = {
   sqs: 'EndpointSqs',
   ssm: 'EndpointSsm',
   ecs: 'EndpointEcs',
+  ec2: 'EndpointEc2',
 } as const;
 
 /** The ports the server's load balancer listens on, and the stack's groups that call the API through it. */
@@ -213,7 +226,7 @@ export type ResId =
   | ReturnType<typeof loadBalancerIngressId>;
 
 /** The pseudo parameters the templates refer to. */
-export const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackName'] as const;
+export const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName'] as const;
 export type PseudoParam = (typeof PSEUDO_PARAMETERS)[number];
 
 /** What `Ref` may name. */

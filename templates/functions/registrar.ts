@@ -15,7 +15,7 @@ import { SSM } from 'cloudform';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { equals, getAtt, iff, join, not, noValue, ref, select, split, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
-import type { WorkerContext } from '../worker/context';
+import { whenApiReady, type WorkerContext } from '../worker/context';
 import { allow, readPrefectSecret } from '../worker/iam';
 import { invokedBy, prefectEnvironment, ruleInvoking, stackFunction, type EnvironmentOf } from './lambda';
 import { Cond, Param, Res } from '../core/ids';
@@ -25,18 +25,21 @@ import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from '../pa
 export const STORED_MANIFEST_NAME = '/prefect-ecs-stack/${AWS::StackName}/manifest';
 
 /**
- * Watched repositories plus the one the stack creates. When the stack creates none, the list
- * gains an empty name, which matches no push and no repository.
+ * Watched repositories plus the one the stack creates. When either is empty, the list gains an
+ * empty name, which matches no push and no repository.
  */
-const watchedRepositoryList = (): Intrinsic => split(',', join(',', [join(',', ref(Param.WatchedRepositories)), ref(Param.EcrRepositoryName)]));
+const watchedRepositoryList = (): Intrinsic => split(',', join(',', [ref(Param.WatchedRepositories), ref(Param.EcrRepositoryName)]));
+
+/** The parameter's pattern allows at most MAX_WATCHED_REPOSITORIES, plus the repository the stack creates. */
+const REPOSITORY_SLOTS = MAX_WATCHED_REPOSITORIES + 1;
 
 /**
  * One ARN per watched repository. CloudFormation cannot map over a list, so the list is padded
  * with "-" (not a valid repository name: those ARNs match nothing) and read by index.
  */
 function watchedRepositoryArns(): Intrinsic[] {
-  const padded = split(',', join(',', [join(',', ref(Param.WatchedRepositories)), ref(Param.EcrRepositoryName), Array(MAX_WATCHED_REPOSITORIES).fill('-').join(',')]));
-  return Array.from({ length: MAX_WATCHED_REPOSITORIES }, (_, i) =>
+  const padded = split(',', join(',', [ref(Param.WatchedRepositories), ref(Param.EcrRepositoryName), Array(REPOSITORY_SLOTS).fill('-').join(',')]));
+  return Array.from({ length: REPOSITORY_SLOTS }, (_, i) =>
     sub('arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Repository}', { Repository: select(i, padded) }),
   );
 }
@@ -90,19 +93,25 @@ export function buildRegistrar(o: ResolvedWorkerStackOptions, ctx: WorkerContext
         condition: Cond.RegistrarEnabled,
         vpc: ctx.lambdaVpc,
       }),
-      [Res.RegistrarRule]: ruleInvoking(Res.RegistrarFunction, sub('Image pushes to the repositories ${AWS::StackName} watches'), {
-        EventPattern: {
-          source: ['aws.ecr'],
-          'detail-type': ['ECR Image Action'],
-          detail: { 'action-type': ['PUSH'], result: ['SUCCESS'], 'repository-name': watchedRepositoryList() },
-        },
-      }).condition(Cond.RegistrarEnabled),
+      [Res.RegistrarRule]: whenApiReady(
+        ctx,
+        ruleInvoking(Res.RegistrarFunction, sub('Image pushes to the repositories ${AWS::StackName} watches'), {
+          EventPattern: {
+            source: ['aws.ecr'],
+            'detail-type': ['ECR Image Action'],
+            detail: { 'action-type': ['PUSH'], result: ['SUCCESS'], 'repository-name': watchedRepositoryList() },
+          },
+        }).condition(Cond.RegistrarEnabled),
+      ),
       [Res.RegistrarRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarRule).condition(Cond.RegistrarEnabled),
       // Parameter Store Change events (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html#SSM-Parameter-Store-event-types),
       // matched on the parameter's ARN in `resources`, which is written one way for plain and hierarchical names alike.
-      [Res.RegistrarManifestRule]: ruleInvoking(Res.RegistrarFunction, sub('Edits of the registrar manifest of ${AWS::StackName}'), {
-        EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], resources: [manifest.arn], detail: { operation: ['Create', 'Update'] } },
-      }).condition(Cond.RegistrarEnabled),
+      [Res.RegistrarManifestRule]: whenApiReady(
+        ctx,
+        ruleInvoking(Res.RegistrarFunction, sub('Edits of the registrar manifest of ${AWS::StackName}'), {
+          EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], resources: [manifest.arn], detail: { operation: ['Create', 'Update'] } },
+        }).condition(Cond.RegistrarEnabled),
+      ),
       [Res.RegistrarManifestRulePermission]: invokedBy(Res.RegistrarFunction, Res.RegistrarManifestRule).condition(Cond.RegistrarEnabled),
     },
   };

@@ -45,7 +45,7 @@ function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> 
 
 export function buildScaler(ctx: WorkerContext): TemplateFragment {
   const clusterCondition = { ArnEquals: { 'ecs:cluster': clusterArnValue() } };
-  const triggers = buildScalerTriggers();
+  const triggers = buildScalerTriggers(ctx);
   return {
     Resources: {
       ...stackFunction({

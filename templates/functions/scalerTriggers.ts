@@ -21,14 +21,15 @@
  *   (the handler skips what the last evaluation saw). Retention outlasts the three receives
  *   that send a failing batch to the dead-letter queue.
  */
-import { CloudWatch, Events, Lambda, SQS } from 'cloudform';
+import { Events, Lambda, SQS } from 'cloudform';
 import { TRIGGER_MESSAGE_GROUP } from '../../lambdas/scaler/triggers/message';
-import { getAtt, ref, sub, type Intrinsic } from '../core/cfn';
+import { getAtt, keepOnDeleteAndReplace, ref, sub, type Intrinsic } from '../core/cfn';
 import { Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
+import { whenApiReady, type WorkerContext } from '../worker/context';
 import { clusterArnValue } from '../worker/ecs';
-import { deadLetterQueue, denyInsecureTransport, eventBridgeMaySend } from '../worker/events';
-import { ALARM_BASE } from '../worker/monitoring';
+import { deadLetterQueue, denyInsecureTransport, eventBridgeMaySend, queueArnOfName, stackUniqueQueueName, tlsOnlyQueuePolicy } from '../worker/events';
+import { deadLetterArrivalsAlarm } from '../worker/monitoring';
 import { EVENT_RETRY } from './lambda';
 
 export const SCALER_TIMEOUT_SECONDS = 60;
@@ -56,19 +57,27 @@ function ruleQueueing(description: Intrinsic, trigger: { ScheduleExpression: str
   });
 }
 
-export function buildScalerTriggers(): TemplateFragment {
+/** Named after the stack's ID, so that its dead-letter queue can admit it alone (issue 9). */
+const triggerQueueName = () => stackUniqueQueueName('prefect-scaler-triggers', '.fifo');
+
+export function buildScalerTriggers(ctx: WorkerContext): TemplateFragment {
   const queueArn = getAtt(Res.ScalerTriggerQueue, 'Arn');
   return {
     Resources: {
-      [Res.ScalerTriggerDeadLetterQueue]: deadLetterQueue({ fifo: true }),
-      [Res.ScalerTriggerQueue]: new SQS.Queue({
-        FifoQueue: true,
-        ContentBasedDeduplication: true,
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: TRIGGER_RETENTION_SECONDS,
-        VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-        RedrivePolicy: { deadLetterTargetArn: getAtt(Res.ScalerTriggerDeadLetterQueue, 'Arn'), maxReceiveCount: MAX_RECEIVES },
-      }),
+      [Res.ScalerTriggerDeadLetterQueue]: deadLetterQueue({ redrivePermission: 'byQueue', sourceQueueArns: [queueArnOfName(triggerQueueName())] }, { fifo: true }),
+      [Res.ScalerTriggerDeadLetterQueuePolicy]: tlsOnlyQueuePolicy(Res.ScalerTriggerDeadLetterQueue),
+      [Res.ScalerTriggerQueue]: keepOnDeleteAndReplace(
+        new SQS.Queue({
+          QueueName: triggerQueueName(),
+          FifoQueue: true,
+          ContentBasedDeduplication: true,
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: TRIGGER_RETENTION_SECONDS,
+          VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
+          RedrivePolicy: { deadLetterTargetArn: getAtt(Res.ScalerTriggerDeadLetterQueue, 'Arn'), maxReceiveCount: MAX_RECEIVES },
+        }),
+        'Delete',
+      ),
       [Res.ScalerTriggerQueuePolicy]: eventBridgeMaySend(
         Res.ScalerTriggerQueue,
         'OnlyTheScalerRulesSend',
@@ -85,23 +94,21 @@ export function buildScalerTriggers(): TemplateFragment {
           detail: { clusterArn: [clusterArnValue()], group: [{ prefix: 'family:' }], lastStatus: ['PENDING', 'RUNNING', 'STOPPED'] },
         },
       }),
-      [Res.ScalerTriggerMapping]: new Lambda.EventSourceMapping({
-        EventSourceArn: queueArn,
-        FunctionName: ref(Res.ScalerFunction),
-        BatchSize: BATCH_SIZE,
-        Enabled: true,
-      }),
-      [Res.ScalerTriggerDeadLetterAlarm]: new CloudWatch.Alarm({
-        ...ALARM_BASE,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Statistic: 'Maximum',
-        AlarmDescription: sub('Scaler triggers of ${AWS::StackName} failed the scaler function 3 times (crash or timeout): see its log group'),
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: getAtt(Res.ScalerTriggerDeadLetterQueue, 'QueueName') }],
-        Threshold: 1,
-        EvaluationPeriods: 1,
-      }),
+      // Triggers wait in the queue until the Prefect API answers: earlier evaluations could only fail.
+      [Res.ScalerTriggerMapping]: whenApiReady(
+        ctx,
+        new Lambda.EventSourceMapping({
+          EventSourceArn: queueArn,
+          FunctionName: ref(Res.ScalerFunction),
+          BatchSize: BATCH_SIZE,
+          Enabled: true,
+        }),
+      ),
+      [Res.ScalerTriggerDeadLetterAlarm]: deadLetterArrivalsAlarm(
+        Res.ScalerTriggerDeadLetterAlarm,
+        Res.ScalerTriggerDeadLetterQueue,
+        sub('Scaler triggers of ${AWS::StackName} failed the scaler function 3 times (crash or timeout): see its log group'),
+      ),
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { Lambda, SecretsManager } from 'cloudform';
 import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
-import { getAtt, ref, sub } from '../core/cfn';
+import { getAtt, keepOnDeleteAndReplace, ref, sub } from '../core/cfn';
 import { Cond, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import type { WorkerContext } from '../worker/context';
@@ -27,10 +27,14 @@ export function buildScalerWebhook(ctx: WorkerContext): TemplateFragment {
   };
   return {
     Resources: {
-      [Res.WebhookTokenSecret]: new SecretsManager.Secret({
-        Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
-        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
-      }).condition(Cond.EnableWebhook),
+      // Deleted with the stack, like the function URL it guards.
+      [Res.WebhookTokenSecret]: keepOnDeleteAndReplace(
+        new SecretsManager.Secret({
+          Description: sub('Token a Prefect Automation sends to the scaler webhook of ${AWS::StackName}'),
+          GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+        }).condition(Cond.EnableWebhook),
+        'Delete',
+      ),
       ...stackFunction({
         logGroup: Res.ScalerWebhookLogGroup,
         role: Res.ScalerWebhookRole,

@@ -9,7 +9,7 @@ import type { TemplateFragment } from '../core/template';
 import { connectionConditions, workerConditions } from './conditions';
 import { connectionGroups } from './connectionGroups';
 import type { ResolvedWorkerStackOptions } from './options';
-import { connectionRules, registrarNeedsManifest, serverRules } from './rules';
+import { connectionRules, registrarNeedsManifest, scalingRules, serverRules } from './rules';
 import { serverGroups } from './serverGroups';
 import type { Group } from './types';
 import { workerGroups } from './workerGroups';
@@ -46,7 +46,7 @@ export function buildParameters(o: ResolvedWorkerStackOptions, scope: ParameterS
   return {
     Parameters,
     Conditions: { ...(scope === 'worker' ? connectionConditions() : {}), ...workerConditions() },
-    Rules: { ...(o.manifest ? {} : registrarNeedsManifest()), ...(scope === 'worker' ? connectionRules() : serverRules()) },
+    Rules: { ...(o.manifest ? {} : registrarNeedsManifest()), ...scalingRules(), ...(scope === 'worker' ? connectionRules() : serverRules()) },
   };
 }
 

@@ -2,7 +2,7 @@
  * The Conditions the builders branch on, derived from the parameters. The credential's
  * conditions exist only where the parameters carry the credential (the worker stack).
  */
-import { and, conditionRef, equals, listIsEmpty, not, or, ref } from '../core/cfn';
+import { and, conditionRef, equals, isEmpty, not, or, ref } from '../core/cfn';
 import { Cond, Param } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 
@@ -21,10 +21,10 @@ export function workerConditions(): NonNullable<TemplateFragment['Conditions']> 
   return {
     [Cond.CreateCluster]: equals(ref(Param.ExistingClusterName), ''),
     [Cond.UseFargateSpot]: equals(ref(Param.UseFargateSpot), 'true'),
-    [Cond.HasFlowRunPolicies]: not(listIsEmpty(Param.FlowRunManagedPolicyArns)),
+    [Cond.HasFlowRunPolicies]: not(isEmpty(Param.FlowRunManagedPolicyArns)),
     [Cond.EnableWebhook]: equals(ref(Param.EnableWebhook), 'true'),
     [Cond.HasAlarmEmail]: not(equals(ref(Param.AlarmEmail), '')),
     [Cond.CreateEcrRepository]: not(equals(ref(Param.EcrRepositoryName), '')),
-    [Cond.RegistrarEnabled]: or(not(listIsEmpty(Param.WatchedRepositories)), conditionRef(Cond.CreateEcrRepository)),
+    [Cond.RegistrarEnabled]: or(not(isEmpty(Param.WatchedRepositories)), conditionRef(Cond.CreateEcrRepository)),
   };
 }

@@ -14,6 +14,12 @@ import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
 export const MANIFEST_MAX_BYTES = 8192;
 /** The registrar's role names each watched repository; the template has room for this many. */
 export const MAX_WATCHED_REPOSITORIES = 10;
+/**
+ * Bounds of the worker counts. MinWorkers is one of 0..MAX_MIN_WORKERS so that a Rule can
+ * check MinWorkers <= MaxWorkers value by value (Rules cannot compare numbers).
+ */
+export const MAX_MIN_WORKERS = 10;
+export const MAX_MAX_WORKERS = 100;
 
 export interface ScalingDefaults {
   /** Workers kept running when idle. @default 0 (scale to zero) */
@@ -110,8 +116,8 @@ function validate(o: ResolvedWorkerStackOptions): void {
     throw new InvalidOptionError('logRetentionDays', o.logRetentionDays, `must be one of ${LOG_RETENTION_DAYS.join('|')}`);
   }
   const s = o.scaling;
-  requireInteger('scaling.minWorkers', s.minWorkers, 0, 100);
-  requireInteger('scaling.maxWorkers', s.maxWorkers, 1, 100);
+  requireInteger('scaling.minWorkers', s.minWorkers, 0, MAX_MIN_WORKERS);
+  requireInteger('scaling.maxWorkers', s.maxWorkers, 1, MAX_MAX_WORKERS);
   requireInteger('scaling.submissionsPerWorker', s.submissionsPerWorker, 1, 100);
   requireInteger('scaling.lookaheadSeconds', s.lookaheadSeconds, 0, 86_400);
   requireInteger('scaling.idleGraceSeconds', s.idleGraceSeconds, 0, 86_400);

@@ -1,18 +1,25 @@
 /**
  * Rules: combinations of parameter values CloudFormation checks before it creates anything,
- * each with a message that says what to give instead.
+ * each with a message that says what to give instead. Rules may use only Ref and the rule
+ * functions (And, Contains, EachMemberEquals, EachMemberIn, Equals, Not, Or, RefAll, ValueOf,
+ * ValueOfAll; https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html):
+ * no Fn::Join, no arithmetic. test/policy/checks/rulesUseOnlyRuleFunctions.ts enforces it.
  */
-import { and, equals, listIsEmpty, not, or, ref } from '../core/cfn';
+import { and, contains, equals, isEmpty, not, or, ref } from '../core/cfn';
 import { Param } from '../core/ids';
 import type { TemplateRule } from '../core/template';
+import { MAX_MIN_WORKERS } from './options';
 
 type Rules = Record<string, TemplateRule>;
+
+const given = (parameter: Parameters<typeof isEmpty>[0]) => not(isEmpty(parameter));
+const numbersUpTo = (n: number) => Array.from({ length: n + 1 }, (_, i) => String(i));
 
 /** With a credential, exactly one of the secret ARN and the value; without, neither. */
 export function connectionRules(): Rules {
   const authMode = ref(Param.PrefectAuthMode);
-  const secretArnGiven = not(equals(ref(Param.PrefectAuthSecretArn), ''));
-  const valueGiven = not(equals(ref(Param.PrefectAuthValue), ''));
+  const secretArnGiven = given(Param.PrefectAuthSecretArn);
+  const valueGiven = given(Param.PrefectAuthValue);
   return {
     CredentialGivenOnce: {
       RuleCondition: not(equals(authMode, 'none')),
@@ -39,14 +46,34 @@ export function connectionRules(): Rules {
   };
 }
 
+/**
+ * MinWorkers <= MaxWorkers. Rules cannot compare numbers, so the comparison is spelled out:
+ * MinWorkers takes one of 0..MAX_MIN_WORKERS (AllowedValues) and MaxWorkers is a canonical
+ * decimal (AllowedPattern, no leading zero), so only a MaxWorkers below MAX_MIN_WORKERS can be
+ * exceeded, and for each such value one assertion lists the MinWorkers values it admits.
+ */
+export function scalingRules(): Rules {
+  const maxWorkers = ref(Param.MaxWorkers);
+  const small = numbersUpTo(MAX_MIN_WORKERS - 1).slice(1);
+  return {
+    MinWorkersAtMostMaxWorkers: {
+      RuleCondition: contains(small, maxWorkers),
+      Assertions: small.map((max) => ({
+        Assert: or(not(equals(maxWorkers, max)), contains(numbersUpTo(Number(max)), ref(Param.MinWorkers))),
+        AssertDescription: `MaxWorkers is ${max}: MinWorkers must be ${max} or less.`,
+      })),
+    },
+  };
+}
+
 /** Without a manifest stored in the stack, watching repositories needs the SSM parameter that holds one. */
 export function registrarNeedsManifest(): Rules {
   return {
     RegistrarNeedsManifest: {
-      RuleCondition: or(not(listIsEmpty(Param.WatchedRepositories)), not(equals(ref(Param.EcrRepositoryName), ''))),
+      RuleCondition: or(given(Param.WatchedRepositories), given(Param.EcrRepositoryName)),
       Assertions: [
         {
-          Assert: not(equals(ref(Param.ManifestParameterName), '')),
+          Assert: given(Param.ManifestParameterName),
           AssertDescription:
             'The registrar is on (WatchedRepositories or EcrRepositoryName is set): give ManifestParameterName, the SSM parameter that holds your prefect.yaml with ecr_triggers.',
         },
@@ -55,31 +82,45 @@ export function registrarNeedsManifest(): Rules {
   };
 }
 
-/** Combinations CloudFormation checks before it creates anything. */
+/** Combinations of the server stack's network, load balancer and HTTPS settings. */
 export function serverRules(): Rules {
-  const isExisting = not(equals(ref(Param.VpcId), ''));
+  const existingVpc = given(Param.VpcId);
+  const internetFacing = equals(ref(Param.LoadBalancerScheme), 'internet-facing');
   return {
     ExistingVpcNeedsSubnets: {
-      RuleCondition: isExisting,
-      Assertions: [{ Assert: not(listIsEmpty(Param.PrivateSubnetIds)), AssertDescription: 'With VpcId, give PrivateSubnetIds (two zones).' }],
+      RuleCondition: existingVpc,
+      Assertions: [{ Assert: given(Param.PrivateSubnetIds), AssertDescription: 'With VpcId, give PrivateSubnetIds (two or more, in different zones).' }],
     },
     SubnetsOnlyWithVpc: {
-      RuleCondition: equals(ref(Param.VpcId), ''),
+      RuleCondition: isEmpty(Param.VpcId),
+      Assertions: [{ Assert: isEmpty(Param.PrivateSubnetIds), AssertDescription: 'PrivateSubnetIds belong to an existing VPC: give VpcId too, or leave them empty to create a VPC.' }],
+    },
+    // The stack's workers, flow runs and Lambdas reach an internet-facing load balancer through
+    // NAT, from its public address: only a VPC the stack creates has NAT addresses it can admit.
+    InternetFacingNeedsOwnVpcWithNat: {
+      RuleCondition: internetFacing,
       Assertions: [
-        { Assert: and(listIsEmpty(Param.PrivateSubnetIds), listIsEmpty(Param.PublicSubnetIds)), AssertDescription: 'Subnet IDs belong to an existing VPC: give VpcId too, or leave them empty to create a VPC.' },
+        { Assert: isEmpty(Param.VpcId), AssertDescription: 'An internet-facing load balancer needs the VPC the stack creates (its NAT addresses are admitted): leave VpcId empty, or use LoadBalancerScheme internal.' },
+        {
+          Assert: not(equals(ref(Param.NetworkMode), 'vpc-endpoints')),
+          AssertDescription: 'An internet-facing load balancer is unreachable from a VPC without internet (vpc-endpoints): use nat-gateways or single-nat-gateway, or LoadBalancerScheme internal.',
+        },
       ],
     },
-    InternetFacingNeedsPublicSubnets: {
-      RuleCondition: and(isExisting, equals(ref(Param.LoadBalancerScheme), 'internet-facing')),
-      Assertions: [{ Assert: not(listIsEmpty(Param.PublicSubnetIds)), AssertDescription: 'An internet-facing load balancer in an existing VPC needs PublicSubnetIds.' }],
+    InternetFacingNeedsHttps: {
+      RuleCondition: internetFacing,
+      Assertions: [{ Assert: given(Param.CertificateArn), AssertDescription: 'An internet-facing load balancer would send the Prefect auth string in clear text: give CertificateArn (with ServerDomainName and HostedZoneId).' }],
     },
-    CertificateNeedsDomain: {
-      RuleCondition: not(equals(ref(Param.CertificateArn), '')),
-      Assertions: [{ Assert: not(equals(ref(Param.ServerDomainName), '')), AssertDescription: 'With CertificateArn, give ServerDomainName (the name the certificate covers).' }],
+    HttpsNeedsDomainAndZone: {
+      RuleCondition: given(Param.CertificateArn),
+      Assertions: [
+        { Assert: given(Param.ServerDomainName), AssertDescription: 'With CertificateArn, give ServerDomainName (the name the certificate covers).' },
+        { Assert: given(Param.HostedZoneId), AssertDescription: 'With CertificateArn, give HostedZoneId: the stack points ServerDomainName at the load balancer in that Route 53 zone.' },
+      ],
     },
-    DomainNeedsCertificate: {
-      RuleCondition: not(equals(ref(Param.ServerDomainName), '')),
-      Assertions: [{ Assert: not(equals(ref(Param.CertificateArn), '')), AssertDescription: 'ServerDomainName is used for HTTPS: give CertificateArn too, or leave both empty.' }],
+    DomainAndZoneOnlyWithHttps: {
+      RuleCondition: or(given(Param.ServerDomainName), given(Param.HostedZoneId)),
+      Assertions: [{ Assert: given(Param.CertificateArn), AssertDescription: 'ServerDomainName and HostedZoneId are for HTTPS: give CertificateArn too, or leave them empty.' }],
     },
   };
 }

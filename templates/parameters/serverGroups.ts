@@ -5,7 +5,7 @@
 import { FARGATE_SIZES } from '../core/constants';
 import { Param } from '../core/ids';
 import type { ResolvedWorkerStackOptions } from './options';
-import { PINNED_IMAGE_PATTERN } from './patterns';
+import { PINNED_IMAGE_PATTERN, SUBNET_IDS_PATTERN } from './patterns';
 import type { Group } from './types';
 
 /** A pinned Prefect 3 server image, the same Prefect version as the default worker image. */
@@ -36,16 +36,14 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Existing VPC',
           parameter: { Type: 'String', Description: 'Your VPC, to use it instead of creating one; then also give the subnets below.', Default: '', AllowedPattern: '^(vpc-[0-9a-f]{8,17})?$' },
         },
-        [Param.PublicSubnetIds]: {
-          label: 'Existing public subnets',
-          parameter: { Type: 'CommaDelimitedList', Description: 'With VpcId and an internet-facing load balancer: two or more public subnets.', Default: '' },
-        },
         [Param.PrivateSubnetIds]: {
           label: 'Existing private subnets',
           parameter: {
-            Type: 'CommaDelimitedList',
-            Description: 'With VpcId: two or more private subnets in different zones, with a NAT gateway or VPC endpoints.',
+            Type: 'String',
+            Description: 'With VpcId: two or more comma-separated private subnets (no spaces) in different zones, with a NAT gateway or VPC endpoints.',
             Default: '',
+            AllowedPattern: SUBNET_IDS_PATTERN,
+            ConstraintDescription: 'must be 2 to 16 subnet IDs separated by commas, without spaces',
           },
         },
       },
@@ -65,7 +63,8 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Load balancer',
           parameter: {
             Type: 'String',
-            Description: 'internal: reachable only inside the VPC (and peered networks). internet-facing: from the internet, limited to the allowed CIDR.',
+            Description:
+              'internal: reachable only inside the VPC (and peered networks). internet-facing: from the internet, limited to the allowed CIDR; needs HTTPS and the VPC the stack creates with NAT gateways.',
             AllowedValues: ['internal', 'internet-facing'],
             Default: 'internal',
           },
@@ -78,7 +77,7 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'ACM certificate ARN',
           parameter: {
             Type: 'String',
-            Description: 'Optional: serve HTTPS with this certificate and redirect HTTP to HTTPS. Needs ServerDomainName.',
+            Description: 'Optional: serve HTTPS with this certificate and redirect HTTP to HTTPS. Needs ServerDomainName and HostedZoneId.',
             Default: '',
             AllowedPattern: '^(arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[0-9a-f-]+)?$',
           },
@@ -90,6 +89,17 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
             Description: 'With a certificate: the name it covers, which you point at the load balancer (output LoadBalancerDnsName).',
             Default: '',
             AllowedPattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)?$',
+          },
+        },
+        // A String, not AWS::Route53::HostedZone::Id: that type cannot be left empty.
+        [Param.HostedZoneId]: {
+          label: 'Route 53 hosted zone ID',
+          parameter: {
+            Type: 'String',
+            Description: 'With a certificate: the Route 53 zone of ServerDomainName; the stack creates the alias record that points the name at the load balancer.',
+            Default: '',
+            AllowedPattern: '^(Z[A-Z0-9]{1,32})?$',
+            ConstraintDescription: 'must be empty or a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ',
           },
         },
       },

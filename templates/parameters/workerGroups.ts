@@ -5,8 +5,8 @@
 import { MIN_STUCK_PENDING_SECONDS, STUCK_ACTIONS } from '../../lambdas/scaler/config';
 import { FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
 import { Param } from '../core/ids';
-import { MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from './options';
-import { PINNED_IMAGE_PATTERN } from './patterns';
+import { MAX_MIN_WORKERS, MAX_WATCHED_REPOSITORIES, type ResolvedWorkerStackOptions } from './options';
+import { ECR_REPOSITORY_NAME, MANAGED_POLICY_ARNS_PATTERN, ONE_TO_HUNDRED_PATTERN, PINNED_IMAGE_PATTERN, ecrRepositoryListPattern } from './patterns';
 import type { Group } from './types';
 
 export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
@@ -51,19 +51,25 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
             AllowedValues: [...LOG_RETENTION_DAYS],
           },
         },
+        // Strings with exact allowed forms, so the MinWorkersAtMostMaxWorkers Rule can compare them.
         [Param.MinWorkers]: {
           label: 'Minimum workers',
           parameter: {
-            Type: 'Number',
-            Description: 'Workers kept running when nothing is due. 0 scales to zero.',
-            Default: o.scaling.minWorkers,
-            MinValue: 0,
-            MaxValue: 100,
+            Type: 'String',
+            Description: `Workers kept running when nothing is due (0 to ${MAX_MIN_WORKERS}, at most MaxWorkers). 0 scales to zero.`,
+            Default: String(o.scaling.minWorkers),
+            AllowedValues: Array.from({ length: MAX_MIN_WORKERS + 1 }, (_, i) => String(i)),
           },
         },
         [Param.MaxWorkers]: {
           label: 'Maximum workers',
-          parameter: { Type: 'Number', Description: 'Upper bound of workers.', Default: o.scaling.maxWorkers, MinValue: 1, MaxValue: 100 },
+          parameter: {
+            Type: 'String',
+            Description: 'Upper bound of workers, 1 to 100.',
+            Default: String(o.scaling.maxWorkers),
+            AllowedPattern: ONE_TO_HUNDRED_PATTERN,
+            ConstraintDescription: 'must be a whole number from 1 to 100 without leading zeros',
+          },
         },
         [Param.SubmissionsPerWorker]: {
           label: 'Submissions per worker',
@@ -148,9 +154,11 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
         [Param.WatchedRepositories]: {
           label: 'Watched ECR repositories',
           parameter: {
-            Type: 'CommaDelimitedList',
-            Description: `ECR repositories whose pushes register deployments (up to ${MAX_WATCHED_REPOSITORIES}). Empty turns the registrar off unless the stack creates a repository.`,
+            Type: 'String',
+            Description: `Comma-separated ECR repositories (no spaces, up to ${MAX_WATCHED_REPOSITORIES}) whose pushes register deployments. Empty turns the registrar off unless the stack creates a repository.`,
             Default: o.manifest?.repositories.join(',') ?? '',
+            AllowedPattern: ecrRepositoryListPattern(MAX_WATCHED_REPOSITORIES),
+            ConstraintDescription: `must be up to ${MAX_WATCHED_REPOSITORIES} ECR repository names separated by commas, without spaces`,
           },
         },
         [Param.ManifestParameterName]: {
@@ -171,7 +179,7 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
             Type: 'String',
             Description: 'Optional: the stack creates this ECR repository (scan on push, lifecycle policy) and watches it.',
             Default: '',
-            AllowedPattern: '^((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)?$',
+            AllowedPattern: `^(${ECR_REPOSITORY_NAME})?$`,
             ConstraintDescription: 'must be empty or an ECR repository name (lowercase, digits, ".", "_", "-", "/")',
           },
         },
@@ -206,11 +214,11 @@ export function workerGroups(o: ResolvedWorkerStackOptions): Group[] {
         [Param.FlowRunManagedPolicyArns]: {
           label: 'Flow-run managed policies',
           parameter: {
-            Type: 'CommaDelimitedList',
-            Description: 'Comma-separated ARNs of managed policies for the flow-run task role (what your flows may access). Empty grants nothing.',
+            Type: 'String',
+            Description: 'Comma-separated ARNs (no spaces, up to 20) of managed policies for the flow-run task role (what your flows may access). Empty grants nothing.',
             Default: '',
-            AllowedPattern: '^(arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+)?$',
-            ConstraintDescription: 'each entry must be an IAM managed policy ARN',
+            AllowedPattern: MANAGED_POLICY_ARNS_PATTERN,
+            ConstraintDescription: 'must be up to 20 IAM managed policy ARNs separated by commas, without spaces',
           },
         },
       },

@@ -3,7 +3,7 @@ import { CloudWatch } from 'cloudform';
 import { getAtt, ref, sub } from '../core/cfn';
 import { Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
-import { ALARM_BASE } from '../worker/monitoring';
+import { ALARM_BASE, stackAlarmName } from '../worker/monitoring';
 
 export function buildServerAlarms(): TemplateFragment {
   const base = { ...ALARM_BASE, EvaluationPeriods: 5, DatapointsToAlarm: 3 };
@@ -12,6 +12,7 @@ export function buildServerAlarms(): TemplateFragment {
     Resources: {
       [Res.LoadBalancer5xxAlarm]: new CloudWatch.Alarm({
         ...base,
+        AlarmName: stackAlarmName(Res.LoadBalancer5xxAlarm),
         AlarmDescription: sub('The Prefect load balancer of ${AWS::StackName} answers 5xx'),
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'HTTPCode_ELB_5XX_Count',
@@ -22,6 +23,7 @@ export function buildServerAlarms(): TemplateFragment {
       }),
       [Res.UnhealthyServerAlarm]: new CloudWatch.Alarm({
         ...base,
+        AlarmName: stackAlarmName(Res.UnhealthyServerAlarm),
         AlarmDescription: sub('The Prefect server of ${AWS::StackName} fails its /api/health check'),
         Namespace: 'AWS/ApplicationELB',
         MetricName: 'UnHealthyHostCount',
@@ -35,6 +37,7 @@ export function buildServerAlarms(): TemplateFragment {
       }),
       [Res.DatabaseCpuAlarm]: new CloudWatch.Alarm({
         ...base,
+        AlarmName: stackAlarmName(Res.DatabaseCpuAlarm),
         AlarmDescription: sub('The Prefect database of ${AWS::StackName} runs hot: consider a larger DbInstanceClass'),
         Namespace: 'AWS/RDS',
         MetricName: 'CPUUtilization',
@@ -45,6 +48,7 @@ export function buildServerAlarms(): TemplateFragment {
       }),
       [Res.DatabaseStorageAlarm]: new CloudWatch.Alarm({
         ...base,
+        AlarmName: stackAlarmName(Res.DatabaseStorageAlarm),
         AlarmDescription: sub('The Prefect database of ${AWS::StackName} has under 2 GiB free: raise DbAllocatedStorage'),
         Namespace: 'AWS/RDS',
         MetricName: 'FreeStorageSpace',
@@ -55,6 +59,7 @@ export function buildServerAlarms(): TemplateFragment {
       }),
       [Res.DatabaseConnectionsAlarm]: new CloudWatch.Alarm({
         ...base,
+        AlarmName: stackAlarmName(Res.DatabaseConnectionsAlarm),
         AlarmDescription: sub('The Prefect database of ${AWS::StackName} nears its connection limit'),
         Namespace: 'AWS/RDS',
         MetricName: 'DatabaseConnections',

@@ -1,10 +1,10 @@
 /**
  * The Application Load Balancer in front of the server: internal or internet-facing, HTTP, or
- * HTTPS with a certificate (HTTP then redirects), health-checked on /api/health. It also gives
- * the URL everyone uses to reach the API.
+ * HTTPS with a certificate (HTTP then redirects) and a Route 53 alias record for its name,
+ * health-checked on /api/health. It also gives the URL everyone uses to reach the API.
  */
-import { ElasticLoadBalancingV2 } from 'cloudform';
-import { equals, iff, not, ref, sub, type Intrinsic } from '../core/cfn';
+import { ElasticLoadBalancingV2, Route53 } from 'cloudform';
+import { and, conditionRef, equals, getAtt, iff, not, ref, sub, type Intrinsic } from '../core/cfn';
 import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { SERVER_PORT } from './constants';
@@ -21,6 +21,8 @@ export function buildLoadBalancer(): TemplateFragment {
     Conditions: {
       [Cond.UseHttps]: not(equals(ref(Param.CertificateArn), '')),
       [Cond.InternetFacing]: equals(ref(Param.LoadBalancerScheme), 'internet-facing'),
+      [Cond.InternetFacingThroughNat1]: and(conditionRef(Cond.InternetFacing), conditionRef(Cond.UseNatGateways)),
+      [Cond.InternetFacingThroughNat2]: and(conditionRef(Cond.InternetFacing), conditionRef(Cond.UseNatGatewayPerZone)),
     },
     Resources: {
       [Res.LoadBalancer]: new ElasticLoadBalancingV2.LoadBalancer({
@@ -58,6 +60,13 @@ export function buildLoadBalancer(): TemplateFragment {
         Certificates: [{ CertificateArn: ref(Param.CertificateArn) }],
         SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
         DefaultActions: forward,
+      }).condition(Cond.UseHttps),
+      // ServerDomainName points at the load balancer (the API URL uses it), created with the stack.
+      [Res.ServerDnsRecord]: new Route53.RecordSet({
+        HostedZoneId: ref(Param.HostedZoneId),
+        Name: ref(Param.ServerDomainName),
+        Type: 'A',
+        AliasTarget: { HostedZoneId: getAtt(Res.LoadBalancer, 'CanonicalHostedZoneID'), DNSName: getAtt(Res.LoadBalancer, 'DNSName'), EvaluateTargetHealth: false },
       }).condition(Cond.UseHttps),
     },
   };

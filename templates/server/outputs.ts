@@ -11,7 +11,7 @@ export function buildServerOutputs(): TemplateFragment {
       ApiUrl: { Description: 'PREFECT_API_URL for clients, CI and other workers', Value: serverApiUrl(), Export: { Name: sub('${AWS::StackName}-ApiUrl') } },
       ServerAuthSecretArn: { Description: 'Secret holding PREFECT_API_AUTH_STRING (the ARN, never the value)', Value: ref(Res.ServerAuthSecret) },
       DatabaseEndpoint: { Description: 'PostgreSQL endpoint (reachable only from the server)', Value: getAtt(Res.Database, 'Endpoint.Address') },
-      LoadBalancerDnsName: { Description: 'Point ServerDomainName here (CNAME or alias) when you use a certificate', Value: getAtt(Res.LoadBalancer, 'DNSName') },
+      LoadBalancerDnsName: { Description: 'The load balancer (with HTTPS, ServerDomainName is an alias of it)', Value: getAtt(Res.LoadBalancer, 'DNSName') },
     },
   };
 }

@@ -6,7 +6,7 @@
  * appears in the template or an environment variable: ECS injects it from the RDS secret.
  */
 import { ECS, IAM, SecretsManager } from 'cloudform';
-import { getAtt, ref, sub, type Value } from '../core/cfn';
+import { getAtt, keepOnDeleteAndReplace, ref, sub, type Value } from '../core/cfn';
 import { Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { clusterNameValue, fargateSize } from '../worker/ecs';
@@ -65,10 +65,14 @@ function serverContainer() {
 export function buildServerService(): TemplateFragment {
   return {
     Resources: {
-      [Res.ServerAuthSecret]: new SecretsManager.Secret({
-        Description: sub('PREFECT_SERVER_API_AUTH_STRING of ${AWS::StackName}, shared with its workers and Lambdas'),
-        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
-      }),
+      // Deleted with the stack: only this stack's server accepts it (the database does not hold it).
+      [Res.ServerAuthSecret]: keepOnDeleteAndReplace(
+        new SecretsManager.Secret({
+          Description: sub('PREFECT_SERVER_API_AUTH_STRING of ${AWS::StackName}, shared with its workers and Lambdas'),
+          GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+        }),
+        'Delete',
+      ),
       [Res.ServerLogGroup]: retainedLogGroup(),
       [Res.ServerExecutionRole]: new IAM.Role({
         Description: sub('Pulls the Prefect server image, writes its logs, reads its two secrets (${AWS::StackName})'),
@@ -111,7 +115,7 @@ export function buildServerService(): TemplateFragment {
           AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', SecurityGroups: [ref(Res.ServerSecurityGroup)], Subnets: privateSubnetsValue() },
         },
         PropagateTags: 'SERVICE',
-      }).dependsOn(Res.HttpListener),
+      }).dependsOn(Res.LoadBalancerListenersReady),
     },
   };
 }

@@ -5,7 +5,7 @@
  * endpoints for exactly the AWS APIs the stack calls (images must then be in ECR).
  */
 import { EC2 } from 'cloudform';
-import { and, cidr, conditionRef, equals, getAtt, getAZs, iff, listIsEmpty, not, or, ref, select, sub, type Intrinsic } from '../core/cfn';
+import { and, cidr, conditionRef, equals, getAtt, getAZs, iff, isEmpty, members, not, or, ref, select, sub, type Intrinsic } from '../core/cfn';
 import { Cond, EndpointRes, Param, Res, ZONES, ZonalRes, type CondId, type Zone } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 
@@ -20,8 +20,7 @@ const created = <T extends { condition(c: string): T }>(resource: T, condition: 
 export function vpcConditions(): NonNullable<TemplateFragment['Conditions']> {
   return {
     [Cond.CreateVpc]: equals(ref(Param.VpcId), ''),
-    [Cond.HasPrivateSubnetIds]: not(listIsEmpty(Param.PrivateSubnetIds)),
-    [Cond.HasPublicSubnetIds]: not(listIsEmpty(Param.PublicSubnetIds)),
+    [Cond.HasPrivateSubnetIds]: not(isEmpty(Param.PrivateSubnetIds)),
     [Cond.UseNatGateways]: and(conditionRef(Cond.CreateVpc), or(equals(ref(Param.NetworkMode), 'nat-gateways'), equals(ref(Param.NetworkMode), 'single-nat-gateway'))),
     [Cond.UseNatGatewayPerZone]: and(conditionRef(Cond.CreateVpc), equals(ref(Param.NetworkMode), 'nat-gateways')),
     [Cond.UseVpcEndpoints]: and(conditionRef(Cond.CreateVpc), equals(ref(Param.NetworkMode), 'vpc-endpoints')),
@@ -30,8 +29,9 @@ export function vpcConditions(): NonNullable<TemplateFragment['Conditions']> {
 
 /** The VPC in use: created, or the user's. */
 export const vpcIdValue = (): Intrinsic => iff(Cond.CreateVpc, ref(Res.Vpc), ref(Param.VpcId));
-export const publicSubnetsValue = (): Intrinsic => iff(Cond.HasPublicSubnetIds, ref(Param.PublicSubnetIds), ZONES.map((z) => ref(ZonalRes.PublicSubnet(z))));
-export const privateSubnetsValue = (): Intrinsic => iff(Cond.HasPrivateSubnetIds, ref(Param.PrivateSubnetIds), ZONES.map((z) => ref(ZonalRes.PrivateSubnet(z))));
+/** The public subnets of the created VPC (an internet-facing load balancer needs that VPC: see serverRules). */
+export const publicSubnetsValue = () => ZONES.map((z) => ref(ZonalRes.PublicSubnet(z)));
+export const privateSubnetsValue = (): Intrinsic => iff(Cond.HasPrivateSubnetIds, members(Param.PrivateSubnetIds), ZONES.map((z) => ref(ZonalRes.PrivateSubnet(z))));
 
 /** A zone's subnets, their routes, and its way out through a NAT gateway. */
 function zoneResources(zone: Zone): NonNullable<TemplateFragment['Resources']> {
@@ -67,7 +67,8 @@ export function buildVpc(): TemplateFragment {
         VpcEndpointType: 'Interface',
         ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
         VpcId: ref(Res.Vpc),
-        // One zone keeps the bill at one interface per endpoint; the other zone reaches it across zones.
+        // One zone keeps the bill at one interface per endpoint; the other zone reaches it across
+        // zones (README "Self-hosted Prefect" says why one zone is enough here).
         SubnetIds: [ref(ZonalRes.PrivateSubnet(1))],
         SecurityGroupIds: [ref(Res.EndpointSecurityGroup)],
         PrivateDnsEnabled: true,
@@ -88,7 +89,7 @@ export function buildVpc(): TemplateFragment {
       ...Object.assign({}, ...ZONES.map(zoneResources)),
       [Res.EndpointSecurityGroup]: created(
         new EC2.SecurityGroup({
-          GroupDescription: sub('VPC endpoints of ${AWS::StackName}: HTTPS from inside the VPC'),
+          GroupDescription: 'VPC endpoints: HTTPS from inside the VPC',
           VpcId: ref(Res.Vpc),
           SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: ref(Param.VpcCidr), Description: 'AWS APIs from the VPC' }],
           SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: ref(Param.VpcCidr), Description: 'answers within the VPC' }],

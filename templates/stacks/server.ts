@@ -12,6 +12,7 @@ import { buildServerAlarms } from '../server/alarms';
 import { buildDatabase } from '../server/database';
 import { buildLoadBalancer, serverApiUrl } from '../server/loadBalancer';
 import { buildServerOutputs } from '../server/outputs';
+import { buildApiReadiness } from '../server/readiness';
 import { buildServerSecurityGroups } from '../server/securityGroups';
 import { buildServerService } from '../server/service';
 import { buildVpc, privateSubnetsValue, vpcIdValue } from '../server/vpc';
@@ -25,9 +26,10 @@ export function serverContext(): WorkerContext {
       authMode: 'auth-string',
       secretArn: ref(Res.ServerAuthSecret),
       credentialVariable: CREDENTIAL_VARIABLE['auth-string'],
+      secretOutput: { value: ref(Res.ServerAuthSecret) },
     },
-    // The server answers once its service is up (which waits for the database and listener).
-    apiReadyDependsOn: [Res.ServerService],
+    // Service, listeners, DNS record and ingress: templates/server/readiness.ts.
+    apiReadyDependsOn: [Res.PrefectApiReady],
     network: { vpcId: vpcIdValue(), subnetIds: privateSubnetsValue(), assignPublicIp: 'DISABLED' },
     lambdaVpc: { subnetIds: privateSubnetsValue(), securityGroupIds: [ref(Res.LambdaSecurityGroup)] },
   };
@@ -42,6 +44,7 @@ export function buildServerStack(options: WorkerStackOptions = {}): StackTemplat
     buildDatabase(),
     buildLoadBalancer(),
     buildServerService(),
+    buildApiReadiness(),
     buildServerAlarms(),
     buildServerOutputs(),
     ...workerFragments(resolved, serverContext()),

@@ -3,7 +3,7 @@
  * roles, logs and task-event observer. Composes the concern builders in a fixed order so the
  * output is byte-identical for the same options.
  */
-import { getAtt, ref, sub } from '../core/cfn';
+import { getAtt, ref, select, split, sub } from '../core/cfn';
 import { Cond, Res, type CondId } from '../core/ids';
 import { mergeFragments, stackTemplate, type StackTemplate, type TemplateFragment } from '../core/template';
 import { buildRegistrar, registrarRuleArns } from '../functions/registrar';
@@ -13,7 +13,7 @@ import { buildParameterInterface, buildParameters } from '../parameters/buildPar
 import { resolveWorkerStackOptions, type ResolvedWorkerStackOptions, type WorkerStackOptions } from '../parameters/options';
 import { parameterContext, type WorkerContext } from '../worker/context';
 import { buildEcrRepository } from '../worker/ecr';
-import { buildCluster, buildWorker, clusterArnValue, clusterNameValue } from '../worker/ecs';
+import { buildCluster, buildWorker } from '../worker/ecs';
 import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../worker/events';
 import { buildWorkerRoles } from '../worker/iam';
 import { buildLogGroups } from '../worker/logs';
@@ -28,11 +28,20 @@ const output = (Description: string, Value: unknown, Condition?: CondId) => ({
   Export: { Name: sub(`\${AWS::StackName}-${Description.split(' ')[0]}`) },
 });
 
+/**
+ * The cluster's name, read from the worker service's ARN (`…:service/<cluster>/<service>`: every
+ * service created since 2021 has this long form, and a tagged one must,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-arn-migration.html). An
+ * output that picked between the conditional Cluster and the parameter with Fn::If would be
+ * flagged by AWS CloudFormation Validate (W1001), although the branch is guarded.
+ */
+const clusterNameOfService = () => select(1, split('/', ref(Res.WorkerService)));
+
 export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
   return {
     Outputs: {
-      ClusterName: output('ClusterName of the ECS cluster', clusterNameValue()),
-      ClusterArn: output('ClusterArn of the ECS cluster', clusterArnValue()),
+      ClusterName: output('ClusterName of the ECS cluster', clusterNameOfService()),
+      ClusterArn: output('ClusterArn of the ECS cluster', sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}', { Name: clusterNameOfService() })),
       WorkerServiceName: output('WorkerServiceName (the scaler sets its desired count)', getAtt(Res.WorkerService, 'Name')),
       WorkerServiceArn: output('WorkerServiceArn', ref(Res.WorkerService)),
       WorkerExecutionRoleArn: output('WorkerExecutionRoleArn', getAtt(Res.WorkerExecutionRole, 'Arn')),
@@ -44,7 +53,7 @@ export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
       ObserverQueueArn: output('ObserverQueueArn', getAtt(Res.ObserverQueue, 'Arn')),
       WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
       FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
-      PrefectSecretArn: output('PrefectSecretArn of the credential (the ARN, never the value)', ctx.connection.secretArn, ctx.connection.authCondition),
+      PrefectSecretArn: output('PrefectSecretArn of the credential the stack created (the ARN, never the value)', ctx.connection.secretOutput.value, ctx.connection.secretOutput.condition),
       WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', getAtt(Res.WorkPool, 'WorkPoolName')),
       ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
       ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', getAtt(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
@@ -80,7 +89,7 @@ export function workerFragments(resolved: ResolvedWorkerStackOptions, ctx: Worke
     buildCluster(),
     buildWorker(ctx),
     buildEcsObserver(),
-    buildLambdaDeadLetterQueue([getAtt(Res.ScalerScheduleRule, 'Arn'), getAtt(Res.ScalerTaskStateRule, 'Arn'), ...registrarRuleArns()]),
+    buildLambdaDeadLetterQueue([getAtt(Res.ObserverRule, 'Arn'), getAtt(Res.ScalerScheduleRule, 'Arn'), getAtt(Res.ScalerTaskStateRule, 'Arn'), ...registrarRuleArns()]),
     buildScaler(ctx),
     buildWorkPool(ctx),
     buildRegistrar(resolved, ctx),

@@ -4,8 +4,9 @@
  * self-hosted server stack from the server, secret and VPC it creates. One set of builders
  * serves both.
  */
+import type { ResourceBase } from 'cloudform';
 import { iff, noValue, ref, type Intrinsic } from '../core/cfn';
-import { Cond, Param, type CondId, type ResId } from '../core/ids';
+import { Cond, Param, Res, type CondId, type ResId } from '../core/ids';
 import { prefectSecretArn } from './secrets';
 
 type Text = string | Intrinsic;
@@ -23,6 +24,12 @@ export interface PrefectConnection {
   readonly credentialVariable: Text;
   /** The condition under which a credential exists; undefined when there always is one. */
   readonly authCondition?: CondId;
+  /**
+   * What the PrefectSecretArn output shows: the secret the stack created (an existing secret's
+   * ARN is the user's own input). An output must not pick between a conditional resource and a
+   * parameter with Fn::If: AWS CloudFormation Validate flags that (W1001).
+   */
+  readonly secretOutput: { readonly value: Text; readonly condition?: CondId };
 }
 
 export interface WorkerNetwork {
@@ -51,6 +58,10 @@ export const whenAuthenticated = <T>(c: PrefectConnection, value: T): T | Intrin
 export const afterApiReady = (ctx: WorkerContext): { DependsOn?: ResId[] } =>
   ctx.apiReadyDependsOn.length > 0 ? { DependsOn: [...ctx.apiReadyDependsOn] } : {};
 
+/** A resource that makes something call the Prefect API (a rule invoking a function), created once the API answers. */
+export const whenApiReady = <R extends ResourceBase>(ctx: WorkerContext, resource: R): R =>
+  ctx.apiReadyDependsOn.length > 0 ? (resource.dependsOn([...ctx.apiReadyDependsOn]) as R) : resource;
+
 /** The secret ARN, or "" without a credential (for environment variables). */
 export const secretArnOrEmpty = (c: PrefectConnection): Text => (c.authCondition ? iff(c.authCondition, c.secretArn, '') : c.secretArn);
 
@@ -63,6 +74,7 @@ export function parameterContext(): WorkerContext {
       secretArn: prefectSecretArn(),
       credentialVariable: iff(Cond.UseApiKey, CREDENTIAL_VARIABLE['api-key'], CREDENTIAL_VARIABLE['auth-string']),
       authCondition: Cond.HasAuth,
+      secretOutput: { value: ref(Res.PrefectAuthSecret), condition: Cond.CreateAuthSecret },
     },
     // Prefect Cloud or a server of the user's: it answers before this stack exists.
     apiReadyDependsOn: [],

@@ -59,7 +59,10 @@ function workerEnvironment(ctx: WorkerContext) {
   return Object.entries(env).map(([Name, Value]) => ({ Name, Value }));
 }
 
-/** Container memory repeats the task's: the same hard limit, and tools that ignore task-level Fargate fields still see one. */
+/**
+ * Container memory repeats the task's (Fargate requires the task-level pair, which the task
+ * definition sets): the same hard limit, for tools that read only container fields.
+ */
 function workerContainer(ctx: WorkerContext, memory: Intrinsic) {
   return {
     Name: WORKER_CONTAINER_NAME,
@@ -108,7 +111,9 @@ export function buildWorker(ctx: WorkerContext): TemplateFragment {
       [Res.WorkerTaskDefinition]: new ECS.TaskDefinition({
         RequiresCompatibilities: ['FARGATE'],
         NetworkMode: 'awsvpc',
+        // Fargate requires both at task level, from one valid pair (test/policy/checks/fargateTaskSize.ts).
         Cpu: cpu,
+        Memory: memory,
         RuntimePlatform: { OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' },
         ExecutionRoleArn: getAtt(Res.WorkerExecutionRole, 'Arn'),
         TaskRoleArn: getAtt(Res.WorkerTaskRole, 'Arn'),

@@ -4,7 +4,7 @@
  * (PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_*) to notice flow-run tasks that stop or crash.
  */
 import { Events, SQS } from 'cloudform';
-import { getAtt, ref, sub, type CfnValue } from '../core/cfn';
+import { getAtt, join, keepOnDeleteAndReplace, ref, select, split, sub, type CfnValue } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { clusterArnValue } from './ecs';
 import { Res, type ResId } from '../core/ids';
@@ -14,18 +14,33 @@ const OBSERVER_RETENTION_SECONDS = 3600;
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
- * An encrypted dead-letter queue. `allowAll` marks it as one (naming the source queue would be
- * a cycle); only queues of this account can use it anyway. A FIFO queue's must be FIFO too.
+/**
+ * A queue name unique per stack (the stack ID's UUID after a prefix), known before the queue
+ * exists, so its dead-letter queue can name it as the only allowed source without a cycle.
  */
-export const deadLetterQueue = (options: { fifo?: boolean } = {}) =>
-  new SQS.Queue({
-    ...(options.fifo ? { FifoQueue: true } : {}),
-    SqsManagedSseEnabled: true,
-    MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
-    RedriveAllowPolicy: { redrivePermission: 'allowAll' },
-  });
+export const stackUniqueQueueName = (prefix: string, suffix = '') => join('', [prefix, '-', select(2, split('/', ref('AWS::StackId'))), suffix]);
+export const queueArnOfName = (name: CfnValue) => sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Name}', { Name: name });
 
-/** Refuses every request to the queue that does not use TLS. */
+const observerQueueName = () => stackUniqueQueueName('prefect-ecs-observer');
+
+/**
+ * An encrypted dead-letter queue (SSE-SQS: writers need no KMS key policy); a FIFO queue's must
+ * be FIFO too. Deleted with the stack: it holds failed events for diagnosis, not data.
+ * `redriveAllow` says which SQS queues may use it as their dead-letter queue (it does not govern
+ * EventBridge or Lambda, which send to it under the queue policy and their roles).
+ */
+export const deadLetterQueue = (redriveAllow: { redrivePermission: 'byQueue'; sourceQueueArns: CfnValue[] } | { redrivePermission: 'denyAll' }, options: { fifo?: boolean } = {}) =>
+  keepOnDeleteAndReplace(
+    new SQS.Queue({
+      ...(options.fifo ? { FifoQueue: true } : {}),
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: DLQ_RETENTION_SECONDS,
+      RedriveAllowPolicy: redriveAllow,
+    }),
+    'Delete',
+  );
+
+/** SQS security best practice: refuse every request to the queue that does not use TLS. */
 export const denyInsecureTransport = (queueArn: CfnValue) => ({
   Sid: 'DenyInsecureTransport',
   Effect: 'Deny',
@@ -34,6 +49,10 @@ export const denyInsecureTransport = (queueArn: CfnValue) => ({
   Resource: queueArn,
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
+
+/** A queue policy that only refuses requests without TLS (for queues nobody outside the account writes). */
+export const tlsOnlyQueuePolicy = (queue: ResId) =>
+  new SQS.QueuePolicy({ Queues: [ref(queue)], PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport(getAtt(queue, 'Arn'))] } });
 
 /** A queue policy that lets EventBridge send only on behalf of the named rules. */
 export const eventBridgeMaySend = (queue: ResId, Sid: string, sourceRules: CfnValue, extraStatements: object[] = []) =>
@@ -59,12 +78,17 @@ export function buildEcsObserver(): TemplateFragment {
   const queueArn = getAtt(Res.ObserverQueue, 'Arn');
   return {
     Resources: {
-      [Res.ObserverDeadLetterQueue]: deadLetterQueue(),
-      [Res.ObserverQueue]: new SQS.Queue({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: OBSERVER_RETENTION_SECONDS,
-        RedrivePolicy: { deadLetterTargetArn: getAtt(Res.ObserverDeadLetterQueue, 'Arn'), maxReceiveCount: 5 },
-      }),
+      [Res.ObserverDeadLetterQueue]: deadLetterQueue({ redrivePermission: 'byQueue', sourceQueueArns: [queueArnOfName(observerQueueName())] }),
+      [Res.ObserverDeadLetterQueuePolicy]: tlsOnlyQueuePolicy(Res.ObserverDeadLetterQueue),
+      [Res.ObserverQueue]: keepOnDeleteAndReplace(
+        new SQS.Queue({
+          QueueName: observerQueueName(),
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: OBSERVER_RETENTION_SECONDS,
+          RedrivePolicy: { deadLetterTargetArn: getAtt(Res.ObserverDeadLetterQueue, 'Arn'), maxReceiveCount: 5 },
+        }),
+        'Delete',
+      ),
       [Res.ObserverRule]: new Events.Rule({
         Description: sub('ECS task state changes of the ${AWS::StackName} cluster, for the Prefect worker'),
         State: 'ENABLED',
@@ -73,7 +97,8 @@ export function buildEcsObserver(): TemplateFragment {
           'detail-type': ['ECS Task State Change'],
           detail: { clusterArn: [clusterArnValue()] },
         },
-        Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn }],
+        // Events EventBridge cannot deliver (a queue policy or quota problem) are kept, with an alarm.
+        Targets: [{ Id: 'prefect-ecs-observer', Arn: queueArn, DeadLetterConfig: { Arn: getAtt(Res.LambdaDeadLetterQueue, 'Arn') } }],
       }),
       [Res.ObserverQueuePolicy]: eventBridgeMaySend(Res.ObserverQueue, 'OnlyThisRuleSends', getAtt(Res.ObserverRule, 'Arn'), [denyInsecureTransport(queueArn)]),
     },
@@ -81,18 +106,17 @@ export function buildEcsObserver(): TemplateFragment {
 }
 
 /**
- * The dead-letter queue of the stack's Lambdas: failed async invocations (the function's DLQ)
- * and events EventBridge could not deliver (the rules' DLQ). An alarm watches it.
+ * The stack's dead-letter queue for everything that is not an SQS redrive: failed async
+ * invocations of the Lambdas (their DLQ) and events EventBridge could not deliver (the rules'
+ * DLQ). No SQS queue may redrive into it. An alarm watches it.
  */
 export function buildLambdaDeadLetterQueue(ruleArns: readonly CfnValue[]): TemplateFragment {
   return {
     Resources: {
-      [Res.LambdaDeadLetterQueue]: deadLetterQueue(),
-      [Res.LambdaDeadLetterQueuePolicy]: eventBridgeMaySend(
-        Res.LambdaDeadLetterQueue,
-        'UndeliverableEventsOfTheseRules',
-        [...ruleArns],
-      ),
+      [Res.LambdaDeadLetterQueue]: deadLetterQueue({ redrivePermission: 'denyAll' }),
+      [Res.LambdaDeadLetterQueuePolicy]: eventBridgeMaySend(Res.LambdaDeadLetterQueue, 'UndeliverableEventsOfTheseRules', [...ruleArns], [
+        denyInsecureTransport(getAtt(Res.LambdaDeadLetterQueue, 'Arn')),
+      ]),
     },
   };
 }

@@ -7,7 +7,7 @@
  * Roles have no fixed names (IAM names are global; CloudFormation generates unique ones).
  */
 import { IAM } from 'cloudform';
-import { arn, getAtt, iff, noValue, ref, sub, type CfnValue } from '../core/cfn';
+import { arn, getAtt, iff, members, noValue, ref, sub, type CfnValue } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { clusterArnValue, clusterNameValue } from './ecs';
 import { Cond, Param, Res, type ResId } from '../core/ids';
@@ -49,7 +49,12 @@ export function policy(PolicyName: string, statements: CfnValue[]) {
   return { PolicyName, PolicyDocument: { Version: '2012-10-17', Statement: statements } };
 }
 
-/** Image pulls from this account's ECR repositories (flow images are usually private ECR). */
+/**
+ * Image pulls from this account's ECR repositories. Read-only and not narrowed further on
+ * purpose: a flow-run image is chosen per deployment at run time (job variables, the registrar's
+ * pushes), and the worker and server images are parameters that may name any repository, or
+ * Docker Hub; a role limited to the repositories known at deploy time would fail those pulls.
+ */
 export function pullImages(): Statement[] {
   return [
     allow('EcrToken', ['ecr:GetAuthorizationToken'], '*'),
@@ -68,22 +73,28 @@ export const writeLogs = (logGroup: ResId, actions: string[] = []): Statement =>
 export const readPrefectSecret = (c: PrefectConnection): CfnValue =>
   whenAuthenticated(c, allow('ReadPrefectCredential', ['secretsmanager:GetSecretValue'], c.secretArn));
 
+/**
+ * The task-definition families of this work pool's flow runs. prefect-aws names a family
+ * `prefect_<work pool>_<deployment id>` (or `..._<flow id>`) unless the job sets `family`
+ * (prefect-aws-0.7.7:src/integrations/prefect-aws/prefect_aws/workers/ecs_worker.py:109,1128-1146),
+ * and RegisterTaskDefinition and RunTask take the task-definition resource type (Service
+ * Authorization Reference, ECS). RunTask's ARN carries the revision, which `*` covers.
+ */
+export const flowRunTaskDefinitions = () => sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/prefect_${WorkPoolName}_*');
+
 function workerTaskStatements(): Statement[] {
   const clusterCondition = { ArnEquals: { 'ecs:cluster': clusterArnValue() } };
   const clusterTasks = sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/${ClusterName}/*', {
     ClusterName: clusterNameValue(),
   });
   return [
-    allow('RunFlowRunTasksInThisCluster', ['ecs:RunTask'], arn('ecs', 'task-definition/*'), clusterCondition),
+    allow('RunFlowRunTasksInThisCluster', ['ecs:RunTask'], flowRunTaskDefinitions(), clusterCondition),
     allow('WatchAndStopFlowRunTasks', ['ecs:DescribeTasks', 'ecs:StopTask'], clusterTasks, clusterCondition),
-    allow('TagOnCreate', ['ecs:TagResource'], [clusterTasks, arn('ecs', 'task-definition/*')], {
+    allow('TagOnCreate', ['ecs:TagResource'], [clusterTasks, flowRunTaskDefinitions()], {
       StringEquals: { 'ecs:CreateAction': ['RunTask', 'RegisterTaskDefinition'] },
     }),
-    allow(
-      'ManageTaskDefinitions',
-      ['ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-      '*',
-    ),
+    allow('RegisterFlowRunTaskDefinitions', ['ecs:RegisterTaskDefinition'], flowRunTaskDefinitions()),
+    allow('ReadAndRetireTaskDefinitions', ['ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'], '*'),
     allow('ValidateNetwork', ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], '*'),
     allow('PassFlowRunRoles', ['iam:PassRole'], [getAtt(Res.FlowRunExecutionRole, 'Arn'), getAtt(Res.FlowRunTaskRole, 'Arn')], {
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
@@ -119,7 +130,7 @@ export function buildWorkerRoles(ctx: WorkerContext): TemplateFragment {
       [Res.FlowRunTaskRole]: new IAM.Role({
         Description: sub('Identity of flow-run code; grants only the managed policies named at deploy (${AWS::StackName})'),
         AssumeRolePolicyDocument: ecsTasksTrustPolicy(),
-        ManagedPolicyArns: iff(Cond.HasFlowRunPolicies, ref(Param.FlowRunManagedPolicyArns), noValue()),
+        ManagedPolicyArns: iff(Cond.HasFlowRunPolicies, members(Param.FlowRunManagedPolicyArns), noValue()),
       }),
     },
   };

@@ -5,7 +5,7 @@
  * `secrets` (ECS resolves it at task start).
  */
 import { SecretsManager } from 'cloudform';
-import { iff, ref, sub, type Intrinsic } from '../core/cfn';
+import { iff, keepOnDeleteAndReplace, ref, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { Cond, Param, Res } from '../core/ids';
 
@@ -16,10 +16,14 @@ export const prefectSecretArn = (): Intrinsic =>
 export function buildPrefectSecret(): TemplateFragment {
   return {
     Resources: {
-      [Res.PrefectAuthSecret]: new SecretsManager.Secret({
-        Description: sub('Prefect API credential of stack ${AWS::StackName}'),
-        SecretString: ref(Param.PrefectAuthValue),
-      }).condition(Cond.CreateAuthSecret),
+      // Deleted with the stack: it holds a copy of a credential the user has, which nothing else uses.
+      [Res.PrefectAuthSecret]: keepOnDeleteAndReplace(
+        new SecretsManager.Secret({
+          Description: sub('Prefect API credential of stack ${AWS::StackName}'),
+          SecretString: ref(Param.PrefectAuthValue),
+        }).condition(Cond.CreateAuthSecret),
+        'Delete',
+      ),
     },
   };
 }

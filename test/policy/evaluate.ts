@@ -1,5 +1,8 @@
 /** Runs every policy check over a template and returns what is not compliant, explained. */
 import { ecsTaskActionsConditionedOnCluster } from './checks/ecsTaskActionsConditionedOnCluster';
+import { fargateTaskSize } from './checks/fargateTaskSize';
+import { kmsKeysAdmitServicePublishers } from './checks/kmsKeysAdmitServicePublishers';
+import { rulesUseOnlyRuleFunctions } from './checks/rulesUseOnlyRuleFunctions';
 import { noSecretInEnvironment } from './checks/noSecretInEnvironment';
 import { noSecretInOutputs } from './checks/noSecretInOutputs';
 import { noWildcardAction } from './checks/noWildcardAction';
@@ -34,6 +37,11 @@ export function evaluatePolicies(template: CfnTemplate): PolicyFinding[] {
   }
   for (const resource of Object.keys(template.Resources)) {
     record('noSecretInEnvironment', `Resources.${resource}`, noSecretInEnvironment(template, resource));
+    record('fargateTaskSize', `Resources.${resource}`, fargateTaskSize(template, resource));
+    record('kmsKeysAdmitServicePublishers', `Resources.${resource}`, kmsKeysAdmitServicePublishers(template, resource));
+  }
+  for (const rule of Object.keys(template.Rules ?? {})) {
+    record('rulesUseOnlyRuleFunctions', `Rules.${rule}`, rulesUseOnlyRuleFunctions(template, rule));
   }
   for (const output of Object.keys(template.Outputs ?? {})) {
     record('noSecretInOutputs', `Outputs.${output}`, noSecretInOutputs(template, output));

@@ -8,5 +8,9 @@ export const EXPLANATIONS = {
   secretParametersAreNoEcho: 'A parameter that feeds a secret must be NoEcho.',
   noSecretInEnvironment: 'A secret must reach a container through "Secrets", never "Environment".',
   noSecretInOutputs: 'An output must not reveal a NoEcho parameter or a secret value.',
+  fargateTaskSize: 'A FARGATE task definition needs task-level Cpu and Memory from one valid Fargate pair (defect 1 of issue 9).',
+  rulesUseOnlyRuleFunctions: 'Rules may use only Ref and the rule functions; CloudFormation refuses Fn::Join and the like there (defect 2 of issue 9).',
+  kmsKeysAdmitServicePublishers:
+    'A KMS-encrypted topic or queue that EventBridge or CloudWatch delivers to needs a customer managed key whose policy admits that service (defect 3 of issue 9).',
 } as const;
 export type CheckName = keyof typeof EXPLANATIONS;

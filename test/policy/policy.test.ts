@@ -82,3 +82,57 @@ describe('the policy test fails when someone weakens a policy', () => {
     expect(failures(evaluatePolicies(asCfn(t))).map((f) => f.verdict)).toContain('UNRESOLVABLE');
   });
 });
+
+describe('deploy constraints of issue 9 the policy checks enforce', () => {
+  const worker = asCfn(PUBLISHED_STACKS.find((s) => s.name === 'worker')!.build());
+  const server = asCfn(PUBLISHED_STACKS.find((s) => s.name === 'server')!.build());
+  const checksFailing = (t: unknown) => failures(evaluatePolicies(asCfn(t))).map((f) => `${f.check} ${f.subject}`);
+
+  it('defect 1: every FARGATE task definition of both stacks has task-level Cpu and Memory from one size parameter', () => {
+    for (const t of [worker, server]) {
+      const verdicts = evaluatePolicies(t).filter((f) => f.check === 'fargateTaskSize' && f.verdict !== 'N/A');
+      expect(verdicts.map((f) => `${f.subject} ${f.verdict}`).sort()).toEqual(
+        Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition').map(([id]) => `Resources.${id} COMPLIANT`).sort(),
+      );
+    }
+  });
+
+  it('defect 1: flags a FARGATE task definition without task-level Memory, an invalid literal pair, or halves of two parameters', () => {
+    const noMemory = clone(worker) as Json;
+    delete noMemory.Resources.WorkerTaskDefinition.Properties.Memory;
+    expect(checksFailing(noMemory)).toEqual(['fargateTaskSize Resources.WorkerTaskDefinition']);
+    const badPair = clone(worker) as Json;
+    Object.assign(badPair.Resources.WorkerTaskDefinition.Properties, { Cpu: '256', Memory: '4096' });
+    expect(checksFailing(badPair)).toEqual(['fargateTaskSize Resources.WorkerTaskDefinition']);
+    const mixed = clone(server) as Json;
+    mixed.Resources.ServerTaskDefinition.Properties.Memory = { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'WorkerSize' }] }] };
+    expect(checksFailing(mixed)).toEqual(['fargateTaskSize Resources.ServerTaskDefinition']);
+  });
+
+  it('defect 2: flags Fn::Join (or any non-rule function) inside Rules', () => {
+    const t = clone(server) as Json;
+    t.Rules.ExistingVpcNeedsSubnets.Assertions[0].Assert = { 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'PrivateSubnetIds' }] }, ''] }] };
+    expect(checksFailing(t)).toEqual(['rulesUseOnlyRuleFunctions Rules.ExistingVpcNeedsSubnets']);
+    expect(evaluatePolicies(worker).filter((f) => f.check === 'rulesUseOnlyRuleFunctions').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('defect 3: flags the alarm topic under the AWS managed key, or a key whose policy does not admit CloudWatch', () => {
+    const managed = clone(worker) as Json;
+    managed.Resources.AlarmTopic.Properties.KmsMasterKeyId = 'alias/aws/sns';
+    expect(checksFailing(managed)).toEqual(['kmsKeysAdmitServicePublishers Resources.AlarmTopic']);
+    const closed = clone(worker) as Json;
+    const statements = closed.Resources.AlarmTopicKey.Properties.KeyPolicy.Statement as Json[];
+    closed.Resources.AlarmTopicKey.Properties.KeyPolicy.Statement = statements.filter((s) => s.Principal?.Service !== 'cloudwatch.amazonaws.com');
+    expect(checksFailing(closed)).toEqual(['kmsKeysAdmitServicePublishers Resources.AlarmTopic']);
+  });
+
+  it('defect 3: also judges EventBridge deliveries into a KMS-encrypted queue', () => {
+    const t = clone(worker) as Json;
+    const queue = t.Resources.EcsObserverQueue.Properties;
+    delete queue.SqsManagedSseEnabled;
+    queue.KmsMasterKeyId = 'alias/aws/sqs';
+    expect(checksFailing(t)).toEqual(['kmsKeysAdmitServicePublishers Resources.EcsObserverQueue']);
+    expect(evaluatePolicies(worker).find((f) => f.check === 'kmsKeysAdmitServicePublishers' && f.subject === 'Resources.AlarmTopic')?.verdict).toBe('COMPLIANT');
+  });
+});
+

@@ -16,7 +16,8 @@ export interface LocatedStatement {
 }
 
 export interface CfnTemplate {
-  Parameters?: Record<string, { Type: string; NoEcho?: boolean; Default?: unknown }>;
+  Parameters?: Record<string, { Type: string; NoEcho?: boolean; Default?: unknown; AllowedValues?: unknown[] }>;
+  Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription: string }[] }>;
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Condition?: string }>;
   Outputs?: Record<string, { Value: unknown }>;
 }

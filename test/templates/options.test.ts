@@ -27,7 +27,7 @@ describe('worker stack options', () => {
     ['workerImage untagged', { workerImage: 'prefecthq/prefect-aws' }, /^workerImage must be pinned/],
     ['logRetentionDays=10', { logRetentionDays: 10 }, /^logRetentionDays must be one of 1\|3\|5\|7\|14\|30.*\(got 10\)$/],
     ['workPoolName with a space', { workPoolName: 'my pool' }, /^workPoolName must be 1-63 letters/],
-    ['minWorkers=-1', { scaling: { minWorkers: -1 } }, /^scaling\.minWorkers must be a whole number from 0 to 100 \(got -1\)$/],
+    ['minWorkers=-1', { scaling: { minWorkers: -1 } }, /^scaling\.minWorkers must be a whole number from 0 to 10 \(got -1\)$/],
     ['submissionsPerWorker=1.5', { scaling: { submissionsPerWorker: 1.5 } }, /^scaling\.submissionsPerWorker must be a whole number/],
     ['stuckPendingSeconds=60', { scaling: { stuckPendingSeconds: 60 } }, /^scaling\.stuckPendingSeconds must be a whole number from 120 to 86400 \(got 60\)$/],
     ['stuckPendingAction=delete', { scaling: { stuckPendingAction: 'delete' as 'off' } }, /^scaling\.stuckPendingAction must be one of reschedule\|crash\|off \(got "delete"\)$/],
@@ -48,7 +48,7 @@ describe('worker stack options', () => {
     const t = buildWorkerStack({ workPoolName: 'etl', workerSize: '1024/2048', scaling: { maxWorkers: 7 } });
     expect(t.Parameters.WorkPoolName!.Default).toBe('etl');
     expect(t.Parameters.WorkerSize!.Default).toBe('1024/2048');
-    expect(t.Parameters.MaxWorkers!.Default).toBe(7);
+    expect(t.Parameters.MaxWorkers!.Default).toBe('7');
   });
 
   it('checks a synth-time manifest against the stack\'s work pool, naming the file, the deployment and the field', () => {

@@ -80,7 +80,10 @@ describe('scaler triggers in the worker template', () => {
     expect(alarm.Metrics.map((m: Json) => m.Id)).toEqual(['failures', 'errors', 'total']);
     expect(alarm.Metrics[0].MetricStat.Metric.MetricName).toBe('EvaluationFailures');
     expect(alarm).not.toHaveProperty('Period');
-    expect(resources.ScalerTriggerDeadLetterAlarm.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScalerTriggersDlq', 'QueueName'] } }]);
+    // On arrivals (issue 9, defect 9): DIFF of the dead-letter queue's visible messages.
+    const deadLetters = resources.ScalerTriggerDeadLetterAlarm.Properties;
+    expect(deadLetters.Metrics[0].MetricStat.Metric.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScalerTriggersDlq', 'QueueName'] } }]);
+    expect(deadLetters.Metrics[1].Expression).toBe('DIFF(visible)');
   });
 
   it('offers the stuck-run settings with the documented defaults', () => {

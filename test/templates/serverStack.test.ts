@@ -40,7 +40,7 @@ describe('self-hosted server stack', () => {
     expect(db.UpdateReplacePolicy).toBe('Snapshot');
     expect(template.Parameters.DbBackupRetentionDays.Default).toBe(7);
     expect(resources.DatabaseSubnetGroup.Properties.SubnetIds).toEqual({
-      'Fn::If': ['HasPrivateSubnetIds', { Ref: 'PrivateSubnetIds' }, [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]],
+      'Fn::If': ['HasPrivateSubnetIds', { 'Fn::Split': [',', { Ref: 'PrivateSubnetIds' }] }, [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]],
     });
   });
 
@@ -51,9 +51,10 @@ describe('self-hosted server stack', () => {
     expect(ingressInto('ServerSecurityGroup')).toEqual([
       expect.objectContaining({ FromPort: 4200, ToPort: 4200, SourceSecurityGroupId: { Ref: 'LoadBalancerSecurityGroup' } }),
     ]);
+    const natAddress = (zone: number) => ({ 'Fn::Sub': ['${Address}/32', { Address: { 'Fn::GetAtt': [`NatAddress${zone}`, 'PublicIp'] } }] });
     for (const rule of ingressInto('LoadBalancerSecurityGroup')) {
       expect(rule.CidrIp === undefined ? rule.SourceSecurityGroupId : rule.CidrIp).toBeDefined();
-      if (rule.CidrIp !== undefined) expect(rule.CidrIp).toEqual({ Ref: 'AllowedCidr' });
+      if (rule.CidrIp !== undefined) expect([{ Ref: 'AllowedCidr' }, natAddress(1), natAddress(2)]).toContainEqual(rule.CidrIp);
     }
   });
 
@@ -93,7 +94,7 @@ describe('self-hosted server stack', () => {
       expect(resources[fn].Properties.VpcConfig.SecurityGroupIds).toEqual([{ Ref: 'LambdaSecurityGroup' }]);
       expect(resources[fn].Properties.Environment.Variables[PrefectEnv.AuthMode]).toBe('auth-string');
     }
-    expect(resources.WorkPool.DependsOn).toEqual(['ServerService']);
+    expect(resources.WorkPool.DependsOn).toEqual(['PrefectApiReady']);
     expect(template.Parameters).not.toHaveProperty('PrefectApiUrl');
     expect(template.Parameters).not.toHaveProperty('PrefectAuthValue');
   });
@@ -112,4 +113,43 @@ describe('self-hosted server stack', () => {
     expect(metrics).toEqual(expect.arrayContaining(['HTTPCode_ELB_5XX_Count', 'UnHealthyHostCount', 'CPUUtilization', 'FreeStorageSpace', 'DatabaseConnections']));
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['UiUrl', 'ApiUrl', 'ServerAuthSecretArn']));
   });
+
+  it('defect 4: creates the Route 53 alias of ServerDomainName with HTTPS, in the zone the HostedZoneId String parameter names', () => {
+    expect(resources.ServerDnsRecord).toMatchObject({
+      Type: 'AWS::Route53::RecordSet',
+      Condition: 'UseHttps',
+      Properties: {
+        HostedZoneId: { Ref: 'HostedZoneId' },
+        Name: { Ref: 'ServerDomainName' },
+        Type: 'A',
+        AliasTarget: { HostedZoneId: { 'Fn::GetAtt': ['LoadBalancer', 'CanonicalHostedZoneID'] }, DNSName: { 'Fn::GetAtt': ['LoadBalancer', 'DNSName'] } },
+      },
+    });
+    // AWS::Route53::HostedZone::Id cannot be empty, and the zone is needed only with HTTPS.
+    expect(template.Parameters.HostedZoneId).toMatchObject({ Type: 'String', Default: '' });
+  });
+
+  it('defect 4: every API caller waits for "the API answers": service, listeners, DNS record and ingress', () => {
+    const waitsFor = (id: string) => JSON.stringify(resources[id].Metadata);
+    const ready = waitsFor('PrefectApiReady');
+    for (const id of ['ServerService', 'LoadBalancerListenersReady', 'ServerDnsRecord', 'LoadBalancerIngress443FromWorkerSecurityGroup', 'LoadBalancerIngress443FromLambdaSecurityGroup', 'LoadBalancerIngressFromNatGateway1', 'LoadBalancerIngressFromNatGateway2']) {
+      expect(ready).toContain(`{"Ref":"${id}"}`);
+    }
+    expect(waitsFor('LoadBalancerListenersReady')).toContain('{"Fn::If":["UseHttps",{"Ref":"HttpsListener"},{"Ref":"AWS::NoValue"}]}');
+    // With HTTPS the HTTP listener only redirects: the service needs the HTTPS listener too.
+    expect(resources.ServerService.DependsOn).toBe('LoadBalancerListenersReady');
+    // The scaler's rules fill its trigger queue; the queue's mapping to the function waits.
+    for (const caller of ['WorkPool', 'ScalerTriggerMapping', 'RegistrarImagePushRule', 'RegistrarManifestChangeRule']) expect(resources[caller].DependsOn).toEqual(['PrefectApiReady']);
+  });
+
+  it('defect 5: admits the NAT addresses of an internet-facing load balancer\'s own clients on 443', () => {
+    for (const zone of [1, 2]) {
+      expect(resources[`LoadBalancerIngressFromNatGateway${zone}`]).toMatchObject({
+        Condition: `InternetFacingThroughNatGateway${zone}`,
+        Properties: { GroupId: { Ref: 'LoadBalancerSecurityGroup' }, FromPort: 443, ToPort: 443 },
+      });
+    }
+    expect(template.Conditions.InternetFacingThroughNatGateway2).toEqual({ 'Fn::And': [{ Condition: 'InternetFacingLoadBalancer' }, { Condition: 'UseNatGatewayPerZone' }] });
+  });
 });
+

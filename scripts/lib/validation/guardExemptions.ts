@@ -31,6 +31,12 @@ export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
       'CT.ECS.PR.9: AssignPublicIp is the AssignPublicIp parameter (default DISABLED); ENABLED exists for public subnets without NAT. The security group still admits no inbound traffic.',
   },
   {
+    rule: 'sqs_dlq_check',
+    resources: ['LambdaDeadLetterQueue'],
+    reason:
+      'CT.SQS.PR.1 counts a queue as a dead-letter queue only when RedriveAllowPolicy is allowAll or byQueue. This one receives failed Lambda invocations and undeliverable EventBridge events by SendMessage, never by SQS redrive, so it says denyAll: no SQS queue may redrive into it. It has an arrival alarm.',
+  },
+  {
     rule: 'cloudwatch_log_group_retention_period_check',
     resources: ['WorkerLogGroup', 'FlowRunLogGroup', 'ScalerLogGroup', 'ScalerWebhookLogGroup', 'WorkPoolLogGroup', 'RegistrarLogGroup', 'ServerLogGroup'],
     reason: 'CT.CLOUDWATCH.PR.2: retention is the LogRetentionDays parameter (default 30 days, up to 10 years), a cost choice left to the user.',
