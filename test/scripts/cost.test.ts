@@ -20,7 +20,7 @@ describe('cost estimate', () => {
   it('follows the configuration: Multi-AZ doubles the database, one NAT halves the gateways, endpoints replace them, your VPC costs nothing here', () => {
     expect(line(estimate('server', resolveInputs(server, { DbMultiAz: 'true' })), 'RDS PostgreSQL')).toBe(27.96);
     expect(line(estimate('server', resolveInputs(server, { NetworkMode: 'single-nat-gateway' })), 'NAT gateways')).toBe(35.1);
-    expect(line(estimate('server', resolveInputs(server, { NetworkMode: 'vpc-endpoints' })), 'VPC endpoints')).toBe(51.6);
+    expect(line(estimate('server', resolveInputs(server, { NetworkMode: 'vpc-endpoints' })), 'VPC endpoints')).toBe(58.9); // 8 x 730 h x 0.01 + 50 GB x 0.01
     expect(line(estimate('server', resolveInputs(server, { VpcId: 'vpc-0123456789abcdef0' })), 'Network')).toBe(0);
   });
 

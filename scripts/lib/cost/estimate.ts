@@ -3,6 +3,7 @@
  * defaults overridden by the caller's values, plus a few usage assumptions (named, overridable).
  */
 import { FARGATE_SIZES } from '../../../templates/core/constants';
+import { EndpointRes } from '../../../templates/core/ids';
 import { CostInputError } from '../errors';
 import { HOURS_PER_MONTH, PRICES } from './pricing';
 
@@ -68,9 +69,10 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   const webhook = v.EnableScalerWebhook === 'true' ? 1 : 0;
   add('Secrets Manager', `${secrets + webhook} secret(s), ~9k reads (5-minute cache)`, (secrets + webhook) * PRICES.secretsManager.secretMonth + 0.9 * PRICES.secretsManager.per10kCalls);
   add('CloudWatch Logs', `${v.LogGbPerMonth} GB ingested and kept`, num('LogGbPerMonth') * (PRICES.logs.ingestGb + PRICES.logs.storeGbMonth));
-  const alarms = stack === 'server' ? 8 : 3;
+  const alarms = stack === 'server' ? 9 : 4;
   add('CloudWatch metrics, alarms, dashboard', `9 scaler metrics, ${alarms} alarms, 1 dashboard (Container Insights not included)`,
     9 * PRICES.cloudWatch.metricMonth + alarms * PRICES.cloudWatch.alarmMonth + PRICES.cloudWatch.dashboardMonth);
+  add('KMS key', 'the alarm topic\'s customer managed key (alarm traffic is within the free requests)', PRICES.kms.keyMonth);
   if (v.EcrRepositoryName) add('ECR storage', `${v.EcrGb} GB`, num('EcrGb') * PRICES.ecr.gbMonth);
   if (stack === 'worker') return lines;
 
@@ -84,8 +86,9 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   if (v.VpcId) {
     add('Network', 'your VPC: its NAT gateways or endpoints are not counted', 0);
   } else if (v.NetworkMode === 'vpc-endpoints') {
-    add('VPC endpoints', `7 interface endpoints in one zone + S3 gateway (free), ${v.DataGbPerMonth} GB`,
-      7 * HOURS_PER_MONTH * PRICES.interfaceEndpoint.hourPerZone + num('DataGbPerMonth') * PRICES.interfaceEndpoint.gb);
+    const endpoints = Object.keys(EndpointRes).length;
+    add('VPC endpoints', `${endpoints} interface endpoints in one zone + S3 gateway (free), ${v.DataGbPerMonth} GB`,
+      endpoints * HOURS_PER_MONTH * PRICES.interfaceEndpoint.hourPerZone + num('DataGbPerMonth') * PRICES.interfaceEndpoint.gb);
   } else {
     const gateways = v.NetworkMode === 'single-nat-gateway' ? 1 : 2;
     add('NAT gateways', `${gateways} x NAT gateway, ${v.DataGbPerMonth} GB processed`, gateways * HOURS_PER_MONTH * PRICES.natGateway.hour + num('DataGbPerMonth') * PRICES.natGateway.gb);

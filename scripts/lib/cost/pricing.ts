@@ -30,4 +30,6 @@ export const PRICES = {
   logs: { ingestGb: 0.5, storeGbMonth: 0.03 },
   cloudWatch: { metricMonth: 0.3, alarmMonth: 0.1, dashboardMonth: 3 },
   ecr: { gbMonth: 0.1 },
+  /** A customer managed key: $1 a month (KMS pricing page). */
+  kms: { keyMonth: 1 },
 } as const;
