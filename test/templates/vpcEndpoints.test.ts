@@ -30,8 +30,8 @@ const CALLS: readonly { caller: string; service: string; what: string; source: s
   { caller: 'every Fargate task', service: 'secretsmanager', what: 'container Secrets (credential, database password)', source: ECS_VPC_ENDPOINTS },
   { caller: 'scaler Lambda', service: 'ecs', what: 'DescribeServices, UpdateService', source: 'lambdas/scaler/service.ts' },
   { caller: 'every Lambda', service: 'secretsmanager', what: 'GetSecretValue of the Prefect credential', source: 'lambdas/common/aws/secrets.ts' },
-  { caller: 'registrar Lambda', service: 'ecr.api', what: 'DescribeImages', source: 'lambdas/registrar/images.ts' },
-  { caller: 'registrar Lambda', service: 'ssm', what: 'GetParameter of the manifest', source: 'lambdas/registrar/manifestSource.ts' },
+  { caller: 'registrar Lambda', service: 'ecr.api', what: 'DescribeImages', source: 'lambdas/registrar/registration/images.ts' },
+  { caller: 'registrar Lambda', service: 'ssm', what: 'GetParameter of the manifest', source: 'lambdas/common/aws/jsonReaders.ts' },
 ];
 
 /** The endpoint service of each SDK client the Lambdas may import. */
@@ -74,13 +74,18 @@ describe('VPC endpoints of the server stack (NetworkMode vpc-endpoints, defect 6
     expect([...endpointServices]).toContain(service);
   });
 
-  it('has an endpoint for every AWS SDK client the Lambdas import', () => {
-    const imported = new Set(lambdaSourceFiles().flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((m) => m[1]!)));
-    expect(imported.size).toBeGreaterThanOrEqual(4);
+  it('has an endpoint for every AWS SDK client the Lambdas import and every service they sign calls to', () => {
+    const sources = lambdaSourceFiles().map((file) => fs.readFileSync(file, 'utf8'));
+    const imported = new Set(sources.flatMap((text) => [...text.matchAll(/from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((m) => m[1]!)));
     for (const client of imported) {
       expect(Object.keys(SDK_CLIENT_SERVICE)).toContain(client);
       expect([...endpointServices]).toContain(SDK_CLIENT_SERVICE[client]);
     }
+    // lambdas/common/aws/awsJson.ts: services called as signed AWS JSON requests to <host>.<region>.amazonaws.com.
+    const hosts = new Set(sources.flatMap((text) => [...text.matchAll(/host: '([a-z0-9.-]+)'/g)].map((m) => m[1]!)));
+    const services = [...hosts].map((host) => host.split('.').reverse().join('.'));
+    expect(imported.size + services.length).toBeGreaterThanOrEqual(4);
+    for (const service of services) expect([...endpointServices]).toContain(service);
   });
 
   it('has an endpoint for every AWS service the roles of the worker, flow runs, server and Lambdas may call', () => {
