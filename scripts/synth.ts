@@ -12,8 +12,6 @@ import { bundleLambdas } from './lib/bundle';
 import { MissingFileError } from './lib/errors';
 import { ROOT } from './lib/paths';
 import { staleExemptions } from './lib/validation/cfnGuard';
-import { staleNagExemptions } from './lib/validation/cdkNag';
-import { staleValidateExemptions } from './lib/validation/matrixValidation';
 import { validatorLines } from './lib/validationSummary';
 import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
 import { describeSize } from './lib/templateStats';
@@ -44,8 +42,8 @@ async function main(): Promise<number> {
   }
   const stale = [
     ...staleExemptions(validations.map((v) => v.guard)).map((e) => `cfn-guard exemption ${e.rule} for ${e.resources.join(', ')}`),
-    ...staleValidateExemptions(validations.map((v) => v.cfnValidate)).map((e) => `CloudFormation Validate exemption ${e.rule} for ${e.logicalIds.join(', ')}`),
-    ...staleNagExemptions(validations.map((v) => v.nag)).map((e) => `cdk-nag exemption ${e.rule} for ${e.resources.join(', ')}`),
+    ...staleExemptions(validations.map((v) => v.cfnValidate)).map((e) => `CloudFormation Validate exemption ${e.rule} for ${e.resources.join(', ')}`),
+    ...staleExemptions(validations.map((v) => v.nag)).map((e) => `cdk-nag exemption ${e.rule} for ${e.resources.join(', ')}`),
   ];
   for (const e of stale) console.log(`  STALE ${e}: it matches nothing in any template`);
   if (bundles.length === 0) console.log('  Lambdas: none under lambdas/ yet');

@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cdkNag, staleNagExemptions, type NagReport } from '../../scripts/lib/validation/cdkNag';
+import { cdkNag, type NagReport } from '../../scripts/lib/validation/cdkNag';
+import { staleExemptions } from '../../scripts/lib/validation/cfnGuard';
 import { formatValidateFinding } from '../../scripts/lib/validation/cfnValidate';
-import { staleValidateExemptions, validateUnderMatrix, type MatrixValidation } from '../../scripts/lib/validation/matrixValidation';
+import { validateUnderMatrix, type MatrixValidation } from '../../scripts/lib/validation/matrixValidation';
 import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { writeTemplateFiles } from '../support/template';
@@ -47,8 +48,8 @@ describe('exemptions of CloudFormation Validate and cdk-nag', () => {
   it('each covers a finding in some template (none is stale)', () => {
     expect(validations).toHaveLength(VARIANTS.length);
     expect(nagReports).toHaveLength(VARIANTS.length);
-    expect(staleValidateExemptions(validations)).toEqual([]);
-    expect(staleNagExemptions(nagReports)).toEqual([]);
+    expect(staleExemptions(validations)).toEqual([]);
+    expect(staleExemptions(nagReports)).toEqual([]);
   });
 });
 
@@ -70,7 +71,7 @@ describe('the new validators catch real problems (they are not silently passing)
   };
 
   it('CloudFormation Validate reports Fn::Join in Rules (F8611) and a Fargate task without Memory (E3048); an exemption cannot cover them', () => {
-    const exemptions = [{ rule: 'F8611', logicalIds: ['Listed'], reason: 'must not work' }];
+    const exemptions = [{ rule: 'F8611', resources: ['Listed'], reason: 'must not work' }];
     const result = validateUnderMatrix('broken', { template: JSON.stringify(base) }, exemptions);
     const failing = new Set(result.failures.map((f) => `${f.ruleId} ${f.logicalId}`));
     expect([...failing]).toEqual(expect.arrayContaining(['F8611 Listed', 'E3048 Task']));
@@ -86,6 +87,6 @@ describe('the new validators catch real problems (they are not silently passing)
     const files = writeTemplateFiles('nag-broken', { ...base, Rules: {} });
     const report = cdkNag(files.json, [{ rule: 'AwsSolutions-SNS2', resources: ['Queue'], reason: 'stale on purpose: there is no topic' }]);
     expect(report.violations.map((v) => `${v.rule} ${v.resource}`)).toContain('AwsSolutions-SQS4 Queue');
-    expect(staleNagExemptions([report]).map((e) => e.rule)).toEqual(['AwsSolutions-SNS2']);
+    expect(staleExemptions([report]).map((e) => e.rule)).toEqual(['AwsSolutions-SNS2']);
   });
 });

@@ -70,10 +70,3 @@ export function cdkNag(expandedTemplate: string, exemptions: readonly NagExempti
   const unusedExemptions = exemptions.filter((e) => e.resources.some((id) => ids.has(id)) && !usedExemptions.includes(e));
   return { findings, exempted, violations, usedExemptions, unusedExemptions, ok: violations.length === 0 };
 }
-
-/** Exemptions that cover nothing in any template they name. */
-export function staleNagExemptions(reports: readonly NagReport[]): NagExemption[] {
-  const used = new Set(reports.flatMap((r) => r.usedExemptions));
-  const applicable = new Set(reports.flatMap((r) => [...r.usedExemptions, ...r.unusedExemptions]));
-  return [...applicable].filter((e) => !used.has(e));
-}

@@ -72,9 +72,10 @@ export function cfnGuard(
 
 /**
  * Exemptions that cover nothing in any template they apply to: stale, and they fail validation
- * (the list of reasons must not rot). An exemption may apply to one stack and not another.
+ * (the list of reasons must not rot). An exemption may apply to one stack and not another. Used
+ * for the exemptions of every validator (cfn-guard, CloudFormation Validate, cdk-nag).
  */
-export function staleExemptions(reports: readonly GuardReport[]): GuardExemption[] {
+export function staleExemptions<E>(reports: readonly { readonly usedExemptions: readonly E[]; readonly unusedExemptions: readonly E[] }[]): E[] {
   const used = new Set(reports.flatMap((r) => r.usedExemptions));
   const applicable = new Set(reports.flatMap((r) => [...r.usedExemptions, ...r.unusedExemptions]));
   return [...applicable].filter((e) => !used.has(e));

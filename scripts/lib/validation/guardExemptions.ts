@@ -3,13 +3,15 @@
  * validator fails on any finding not listed here, and on an exemption that no longer matches
  * anything (so the list cannot silently rot).
  */
-export interface GuardExemption {
-  /** cfn-guard rule name (as in the rule file). */
+/** One finding a validator may report and this project accepts: the rule, where, and why. */
+export interface Exemption {
+  /** The validator's rule name or ID (cfn-guard rule name, engine rule ID, cdk-nag rule ID). */
   readonly rule: string;
-  /** Logical IDs the exemption covers. */
+  /** Logical IDs (resources, or for CloudFormation Validate also parameters and outputs) it covers. */
   readonly resources: readonly string[];
   readonly reason: string;
 }
+export type GuardExemption = Exemption;
 
 export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   {

@@ -46,7 +46,7 @@ export interface MatrixValidation {
 
 export const WITHOUT_VALUES = 'no values';
 
-const covers = (e: ValidateExemption, f: ValidateFinding) => !isBlocking(f) && e.rule === f.ruleId && e.logicalIds.includes(f.logicalId);
+const covers = (e: ValidateExemption, f: ValidateFinding) => !isBlocking(f) && e.rule === f.ruleId && e.resources.includes(f.logicalId);
 
 /** Counts by severity, e.g. for the summary. */
 export function severityCounts(findings: readonly ValidateFinding[]): Record<Extract<Severity, 'FATAL' | 'ERROR' | 'WARN'>, number> {
@@ -83,13 +83,6 @@ export function validateUnderMatrix(
   const failures = judged.filter((f) => !exemptions.some((e) => covers(e, f)));
   const ids = new Set([...Object.keys(template.Resources), ...Object.keys(template.Parameters ?? {}), ...Object.keys(template.Outputs ?? {})]);
   const usedExemptions = exemptions.filter((e) => located.some((f) => covers(e, f)));
-  const unusedExemptions = exemptions.filter((e) => e.logicalIds.some((id) => ids.has(id)) && !usedExemptions.includes(e));
+  const unusedExemptions = exemptions.filter((e) => e.resources.some((id) => ids.has(id)) && !usedExemptions.includes(e));
   return { matrix, runs, failures, exempted, deadBranches, excludedByDefaults, usedExemptions, unusedExemptions, milliseconds: Date.now() - started };
-}
-
-/** Exemptions that cover nothing in any template they name (staleness is judged across all templates). */
-export function staleValidateExemptions(results: readonly MatrixValidation[]): ValidateExemption[] {
-  const used = new Set(results.flatMap((r) => r.usedExemptions));
-  const applicable = new Set(results.flatMap((r) => [...r.usedExemptions, ...r.unusedExemptions]));
-  return [...applicable].filter((e) => !used.has(e));
 }

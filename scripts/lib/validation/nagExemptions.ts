@@ -4,12 +4,10 @@
  * matches anything in any template. A bare rule ID ("AwsSolutions-IAM5") also covers its
  * granular findings ("AwsSolutions-IAM5[Resource::*]").
  */
-export interface NagExemption {
-  readonly rule: string;
-  /** Logical IDs (of the SAM-expanded template) the exemption covers. */
-  readonly resources: readonly string[];
-  readonly reason: string;
-}
+import type { Exemption } from './guardExemptions';
+
+/** An exemption of a cdk-nag rule ID, on logical IDs of the SAM-expanded template. */
+export type NagExemption = Exemption;
 
 const LAMBDAS = ['ScalerFunction', 'WorkPoolFunction', 'RegistrarFunction'];
 const LAMBDA_ROLES = ['ScalerRole', 'WorkPoolRole', 'RegistrarRole'];

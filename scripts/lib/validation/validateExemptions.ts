@@ -4,30 +4,27 @@
  * here fails validation, and so does an entry that no longer matches anything in any template
  * and parameter combination (the list cannot silently rot).
  */
-export interface ValidateExemption {
-  /** The engine's rule ID (cfn-lint numbering), e.g. "W1030". */
-  readonly rule: string;
-  /** Logical IDs of resources, parameters or outputs the exemption covers. */
-  readonly logicalIds: readonly string[];
-  readonly reason: string;
-}
+import type { Exemption } from './guardExemptions';
+
+/** An exemption of an engine rule ID (cfn-lint numbering, e.g. "W1030"). */
+export type ValidateExemption = Exemption;
 
 export const VALIDATE_EXEMPTIONS: readonly ValidateExemption[] = [
   {
     rule: 'W2509',
-    logicalIds: ['PrefectAuthSecretArn'],
+    resources: ['PrefectAuthSecretArn'],
     reason:
       'A name heuristic ("Secret" in a parameter name): the parameter holds the ARN of a secret, not a secret. NoEcho would hide the ARN in the console and keep quick-create links from prefilling it.',
   },
   {
     rule: 'W1030',
-    logicalIds: ['EcrRepositoryName'],
+    resources: ['EcrRepositoryName'],
     reason:
       'Only in the run without values: the engine checks the default "" against RepositoryName although the repository exists only when the name is given (Condition CreateEcrRepository); the matrix runs check a given name.',
   },
   {
     rule: 'W9052',
-    logicalIds: ['(template)'],
+    resources: ['(template)'],
     reason:
       'Only the worker template without values: with every Condition free the engine exhausts its scenario budget (more than 256 Condition combinations); every matrix run, with values, completes with status OK.',
   },
