@@ -29,6 +29,7 @@ const CALLS: readonly { caller: string; service: string; what: string; source: s
   { caller: 'every Fargate task', service: 'logs', what: 'awslogs log driver', source: ECS_VPC_ENDPOINTS },
   { caller: 'every Fargate task', service: 'secretsmanager', what: 'container Secrets (credential, database password)', source: ECS_VPC_ENDPOINTS },
   { caller: 'scaler Lambda', service: 'ecs', what: 'DescribeServices, UpdateService', source: 'lambdas/scaler/service.ts' },
+  { caller: 'scaler webhook Lambda', service: 'sqs', what: 'SendMessage to the scaler trigger queue', source: 'lambdas/scaler-webhook/handler.ts' },
   { caller: 'every Lambda', service: 'secretsmanager', what: 'GetSecretValue of the Prefect credential', source: 'lambdas/common/aws/secrets.ts' },
   { caller: 'registrar Lambda', service: 'ecr.api', what: 'DescribeImages', source: 'lambdas/registrar/registration/images.ts' },
   { caller: 'registrar Lambda', service: 'ssm', what: 'GetParameter of the manifest', source: 'lambdas/common/aws/jsonReaders.ts' },
@@ -40,6 +41,7 @@ const SDK_CLIENT_SERVICE: Readonly<Record<string, string>> = {
   '@aws-sdk/client-ecr': 'ecr.api',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-sqs': 'sqs',
 };
 
 /**

@@ -69,7 +69,7 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   const webhook = v.EnableScalerWebhook === 'true' ? 1 : 0;
   add('Secrets Manager', `${secrets + webhook} secret(s), ~9k reads (5-minute cache)`, (secrets + webhook) * PRICES.secretsManager.secretMonth + 0.9 * PRICES.secretsManager.per10kCalls);
   add('CloudWatch Logs', `${v.LogGbPerMonth} GB ingested and kept`, num('LogGbPerMonth') * (PRICES.logs.ingestGb + PRICES.logs.storeGbMonth));
-  const alarms = stack === 'server' ? 9 : 4;
+  const alarms = stack === 'server' ? 10 : 5;
   add('CloudWatch metrics, alarms, dashboard', `9 scaler metrics, ${alarms} alarms, 1 dashboard (Container Insights not included)`,
     9 * PRICES.cloudWatch.metricMonth + alarms * PRICES.cloudWatch.alarmMonth + PRICES.cloudWatch.dashboardMonth);
   add('KMS key', 'the alarm topic\'s customer managed key (alarm traffic is within the free requests)', PRICES.kms.keyMonth);
