@@ -1,14 +1,33 @@
 // Sources are ES modules (tsx runs the scripts, esbuild bundles the Lambdas); jest runs them
 // through ts-jest as CommonJS, which avoids Node's experimental VM-modules flag.
-/** @type {import('jest').Config} */
-module.exports = {
+// Two projects: "unit" (everything outside test/integration/, refused any child process by
+// test/support/jest/noProcesses.ts) and "integration" (moto_server, cfn-lint, the scripts).
+// Every run gets its own temporary directory, removed at the end (test/support/jest/).
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', esModuleInterop: true } }],
   },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // The transform cache lives with the dependencies, not in the system's temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  globalSetup: '<rootDir>/test/support/jest/globalSetup.cjs',
+  globalTeardown: '<rootDir>/test/support/jest/globalTeardown.cjs',
   // Integration tests start moto_server and run cfn-lint; give them room on a 2-core machine.
   testTimeout: 120000,
   maxWorkers: 2,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/test'],
+      testPathIgnorePatterns: ['/test/integration/'],
+      setupFiles: ['<rootDir>/test/support/jest/noProcesses.ts'],
+    },
+    { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'] },
+  ],
 };

@@ -33,7 +33,6 @@ describe.each(VARIANTS)('%s template', (name, build) => {
     expect(report.ruleFiles).toBeGreaterThan(20);
     expect(report.violations).toEqual([]);
     reports.push(report);
-    console.log(`${name}: cfn-guard ${report.ruleFiles} rule files, ${report.findings.length} finding(s), all exempted with reasons`);
   });
 });
 

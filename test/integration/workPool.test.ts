@@ -17,7 +17,6 @@ let prefect: PrefectStandIn;
 let pools: Map<string, StoredPool>;
 let receiver: CfnResponseReceiver;
 let seq = 0;
-const timings: Record<string, number[]> = { success: [], failure: [] };
 
 beforeAll(async () => {
   prefect = await PrefectStandIn.start(`Bearer ${API_KEY}`);
@@ -26,10 +25,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(
-    `time to answer CloudFormation: success median ${median(timings.success!)} ms (n=${timings.success!.length}), ` +
-      `failure median ${median(timings.failure!)} ms (n=${timings.failure!.length})`,
-  );
   await prefect?.close();
   await receiver?.close();
 });
@@ -44,7 +39,6 @@ beforeEach(() => {
 
 afterEach(() => expect(prefect.validationErrors).toEqual([]));
 
-const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[values.length >> 1] : NaN);
 
 function handler(secret = API_KEY, options: { timeoutMs?: number; reserveMs?: number } = {}) {
   const secrets: SecretReader = { get: async () => secret, invalidate: () => undefined };
@@ -75,11 +69,9 @@ function request(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unk
 }
 
 async function answer(h: ReturnType<typeof handler>, event: Record<string, unknown>, remainingMs = 120_000) {
-  const started = Date.now();
   await h(event, { getRemainingTimeInMillis: () => remainingMs });
   const response = receiver.received.find((r) => r.body.RequestId === event.RequestId);
   if (!response) throw new Error('CloudFormation got no answer');
-  timings[response.body.Status === 'SUCCESS' ? 'success' : 'failure']!.push(response.receivedAt - started);
   return response;
 }
 

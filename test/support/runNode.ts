@@ -13,9 +13,9 @@ export interface RunResult {
 
 const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-/** `node <args>`; NODE_NO_WARNINGS hides the SDK's notice about this machine's Node 20 (Lambda runs 22). */
+/** `node <args>` with the Node that runs the tests (npm's pinned one: see README "Node versions"). */
 export async function runNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000): Promise<RunResult> {
-  const child = spawn(process.execPath, [...args], { timeout: timeoutMs, env: { ...env, NODE_NO_WARNINGS: '1' } });
+  const child = spawn(process.execPath, [...args], { timeout: timeoutMs, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
