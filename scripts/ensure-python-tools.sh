@@ -1,13 +1,52 @@
 #!/usr/bin/env bash
 # Installs the Python tools of requirements-dev.txt when one of them is missing, so that
 # `npm run synth` and `npm test` work on a fresh machine. Quiet when all are present.
+# The check imports the packages instead of looking for commands on PATH: pip may put console
+# scripts in a folder that is not on PATH, and the scripts find them there (scripts/lib/run.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-missing=()
-command -v cfn-lint >/dev/null 2>&1 || missing+=(cfn-lint)
-command -v moto_server >/dev/null 2>&1 || missing+=(moto_server)
-python3 -c 'import samtranslator' >/dev/null 2>&1 || missing+=(aws-sam-translator)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing Python dev tools (missing: ${missing[*]}) from requirements-dev.txt"
-  python3 -m pip install --quiet -r requirements-dev.txt
+
+usage="usage: bash scripts/ensure-python-tools.sh  (no flags; --help prints this)"
+case "${1:-}" in
+  "") ;;
+  -h|--help)
+    cat <<EOF
+$usage
+
+Installs the Python tools of requirements-dev.txt (cfn-lint, aws-sam-translator, moto[server])
+with python3 -m pip when one is missing; prints nothing when all are present.
+
+Exit status:
+  0  the tools are importable
+  1  pip could not install them (one line says why, e.g. no package index is reachable)
+  2  the command line is wrong (it takes no arguments)
+EOF
+    exit 0 ;;
+  *) echo "ensure-python-tools: unexpected argument \"$1\"" >&2; echo "$usage" >&2; exit 2 ;;
+esac
+
+missing=$(python3 - <<'EOF'
+import importlib
+checks = {"cfn-lint": "cfnlint", "aws-sam-translator": "samtranslator", "moto[server]": "moto.server"}
+missing = []
+for package, module in checks.items():
+    try:
+        importlib.import_module(module)
+    except Exception:
+        missing.append(package)
+print(" ".join(missing))
+EOF
+)
+[ -z "$missing" ] && exit 0
+
+echo "Installing Python dev tools (missing: $missing) from requirements-dev.txt"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! python3 -m pip install --quiet -r requirements-dev.txt >"$log" 2>&1; then
+  if grep -qE 'NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|\(from versions: none\)' "$log"; then
+    echo "ensure-python-tools: cannot install $missing: no Python package index is reachable (pip: $(grep -m1 '^ERROR' "$log" || tail -n1 "$log"))" >&2
+  else
+    echo "ensure-python-tools: pip could not install $missing from requirements-dev.txt: $(grep -m1 '^ERROR' "$log" || tail -n1 "$log")" >&2
+  fi
+  exit 1
 fi

@@ -2,36 +2,56 @@
  * npm run launch-url -- --template-url URL --region R [--stack-name N] [--param NAME=VALUE ...] [--template FILE]
  *
  * Prints the console quick-create URL for a published template, with non-secret parameters
- * prefilled, and a Markdown "Launch Stack" button. Parameters are checked against the template
- * (default build/worker.template.json): real names, not NoEcho, allowed values.
+ * prefilled, and a Markdown "Launch Stack" button; checks the values against the template first.
  */
-import fs from 'node:fs';
-import { parseFlags, runCli } from './lib/args';
-import { MissingFileError, UsageError } from './lib/errors';
-import { launchStackMarkdown, parseParamArgs, quickCreateUrl, validateQuickCreate, type QuickCreate, type TemplateParameters } from './lib/publishing/launchUrl';
+import { parseCfnYaml } from '../templates/core/serialize';
+import { readInputFile } from './lib/cli/files';
+import { defineCommand } from './lib/cli/flags';
+import { runCommand } from './lib/cli/runCommand';
+import { InputFileError } from './lib/errors';
 import { templatePath } from './lib/paths';
+import { launchStackMarkdown, quickCreateUrl, validateQuickCreate } from './lib/publishing/launchUrl';
+import { parseParamArgs, type CheckedTemplate } from './lib/parameters/values';
 
-const USAGE = 'npm run launch-url -- --template-url URL --region R [--stack-name N] [--param NAME=VALUE ...] [--template FILE]';
-
-function readTemplateParameters(file: string): TemplateParameters {
-  if (!fs.existsSync(file)) throw new MissingFileError(file, file, 'run npm run synth, or pass --template FILE');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { Parameters?: TemplateParameters }).Parameters ?? {};
+/** A template in either form synth writes: JSON, or YAML with CloudFormation short tags. */
+function readTemplate(file: string, what: string, fix?: string): CheckedTemplate {
+  const text = readInputFile(file, what, fix);
+  let template: unknown;
+  try {
+    template = text.trimStart().startsWith('{') ? JSON.parse(text) : parseCfnYaml(text);
+  } catch (error) {
+    throw new InputFileError(what, file, `is not a JSON or YAML template (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!template || typeof template !== 'object' || !('Parameters' in template)) throw new InputFileError(what, file, 'is not a CloudFormation template with Parameters');
+  return template as CheckedTemplate;
 }
 
-void runCli('launch-url', USAGE, () => {
-  const flags = parseFlags(process.argv.slice(2), { values: ['template-url', 'region', 'stack-name', 'template'], repeated: ['param'] });
-  const templateUrl = flags.values['template-url'];
-  const region = flags.values.region;
-  if (!templateUrl || !region) throw new UsageError('--template-url and --region are required');
-  const quickCreate: QuickCreate = {
-    region,
-    templateUrl,
-    stackName: flags.values['stack-name'] ?? 'prefect-workers',
-    parameters: parseParamArgs(flags.lists.param ?? []),
-  };
-  validateQuickCreate(quickCreate, readTemplateParameters(flags.values.template ?? templatePath('worker', 'json')));
-  const url = quickCreateUrl(quickCreate);
-  console.log(url);
-  console.log(launchStackMarkdown(url));
-  return 0;
-});
+void runCommand(
+  defineCommand({
+    name: 'launch-url',
+    summary:
+      'Prints the console quick-create URL of a published template, with non-secret parameters prefilled, and a Markdown\n' +
+      '"Launch Stack" button. Every --param is checked against the template first: a real parameter, not NoEcho, its type,\n' +
+      'range, pattern and allowed values, and the template\'s Rules for the values given (the rest is left to the console form).',
+    flags: {
+      'template-url': { type: 'string', placeholder: 'URL', required: true, description: 'https URL of the published template (npm run publish prints it)' },
+      region: { type: 'string', placeholder: 'REGION', required: true, description: 'the region to launch in; the template and its Lambda code must be there' },
+      'stack-name': { type: 'string', placeholder: 'NAME', description: 'stack name the form proposes (default prefect-workers)' },
+      param: { type: 'string', placeholder: 'NAME=VALUE', multiple: true, description: 'prefill a parameter' },
+      template: { type: 'string', placeholder: 'FILE', description: 'the template to check against, JSON or YAML (default build/worker.template.json)' },
+    },
+    failure: 'a value was refused (the line names the flag or parameter, the value and what is allowed) or the template is unreadable',
+    run: (flags) => {
+      const file = flags.template ?? templatePath('worker', 'json');
+      const template = flags.template ? readTemplate(file, '--template') : readTemplate(file, file, 'run npm run synth, or pass --template FILE');
+      const quickCreate = { region: flags.region, templateUrl: flags['template-url'], stackName: flags['stack-name'] ?? 'prefect-workers', parameters: parseParamArgs(flags.param) };
+      const outcomes = validateQuickCreate(quickCreate, template);
+      for (const outcome of outcomes.filter((o) => o.undecided.some((reason) => reason.includes('AWS account')))) {
+        console.error(`launch-url: note: rule ${outcome.rule} depends on your AWS account; CloudFormation checks it at launch`);
+      }
+      const url = quickCreateUrl(quickCreate);
+      console.log(url);
+      console.log(launchStackMarkdown(url));
+    },
+  }),
+);

@@ -1,16 +1,16 @@
 /**
- * npm run synth [-- --manifest prefect.yaml]: synthesize every published template (JSON +
- * YAML), bundle every Lambda, validate with cfn-lint, cfn-guard, AWS CloudFormation Validate and
- * cdk-nag, and print a summary. With
- * --manifest, the registrar's prefect.yaml is validated and stored in the stack. Exits 1 when
- * anything fails.
+ * npm run synth [-- options]: synthesize every published template (JSON + YAML), bundle every
+ * Lambda, validate with cfn-lint, cfn-guard, AWS CloudFormation Validate and cdk-nag, and print a
+ * summary. Synth options (template defaults, the registrar's manifest) come from
+ * stack.config.yaml and flags; see --help. Exits 1 when anything fails.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseFlags } from './lib/args';
 import { bundleLambdas } from './lib/bundle';
-import { MissingFileError } from './lib/errors';
-import { ROOT } from './lib/paths';
+import { defineCommand } from './lib/cli/flags';
+import { runCommand } from './lib/cli/runCommand';
+import { recordSynthFlags } from './lib/config/lastSynth';
+import { resolveStackOptions, STACK_OPTION_FLAGS } from './lib/config/stackOptions';
+import { BUILD_DIR, ROOT } from './lib/paths';
 import { staleExemptions } from './lib/validation/cfnGuard';
 import { validatorLines } from './lib/validationSummary';
 import { validateTemplates, validationPassed, writeTemplates } from './lib/synthesize';
@@ -18,13 +18,14 @@ import { describeSize } from './lib/templateStats';
 
 const relative = (file: string) => path.relative(ROOT, file);
 
-async function main(): Promise<number> {
+async function main(flags: Readonly<Record<string, unknown>>): Promise<number> {
   const started = Date.now();
-  const flags = parseFlags(process.argv.slice(2), { values: ['manifest'] });
-  const manifestFile = flags.values.manifest;
-  if (manifestFile && !fs.existsSync(manifestFile)) throw new MissingFileError(manifestFile, `--manifest ${manifestFile}`);
-  console.log(`1/3 synthesizing templates${manifestFile ? ` (registrar manifest: ${manifestFile})` : ''}`);
-  const stacks = writeTemplates(undefined, manifestFile ? { manifest: { file: manifestFile, text: fs.readFileSync(manifestFile, 'utf8') } } : {});
+  const resolved = resolveStackOptions(flags);
+  const manifestFile = resolved.options.manifest?.file;
+  const from = [resolved.configFile, ...Object.values(resolved.fromFlags).map((flag) => `--${flag}`)].filter(Boolean);
+  console.log(`1/3 synthesizing templates${from.length ? ` (options from ${from.join(', ')})` : ''}${manifestFile ? ` (registrar manifest: ${manifestFile})` : ''}`);
+  const stacks = writeTemplates(undefined, resolved.options);
+  recordSynthFlags(BUILD_DIR, resolved);
 
   console.log('2/3 bundling Lambdas');
   const bundles = await bundleLambdas();
@@ -54,10 +55,16 @@ async function main(): Promise<number> {
   return passed ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? `synth failed: ${error.message}` : error);
-    process.exit(1);
-  },
+void runCommand(
+  defineCommand({
+    name: 'synth',
+    summary:
+      'Synthesizes every published template into build/ (JSON and YAML), bundles every Lambda, validates them (cfn-lint,\n' +
+      'cfn-guard, AWS CloudFormation Validate, cdk-nag) and prints a summary. Synth options set the defaults of the template\n' +
+      'parameters and store the registrar\'s manifest; they are read from stack.config.yaml when it exists, and a flag wins over\n' +
+      'the file. npm run deploy and npm run publish read the same.',
+    flags: STACK_OPTION_FLAGS,
+    failure: 'an option, the manifest or a validation failed (the summary or the error says which)',
+    run: (flags) => main(flags),
+  }),
 );

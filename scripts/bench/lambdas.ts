@@ -9,13 +9,15 @@
 import { build, type BuildOptions } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
 import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
+import { withScratchDir } from '../lib/cli/files';
+import { defineCommand } from '../lib/cli/flags';
+import { runCommand } from '../lib/cli/runCommand';
 import { ToolFailedError } from '../lib/errors';
 import { ROOT } from '../lib/paths';
 
@@ -85,7 +87,7 @@ function importMilliseconds(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, NODE_NO_WARNINGS: '1', ...IMPORT_ENV },
+    env: { PATH: process.env.PATH, ...IMPORT_ENV },
   });
   if (child.status !== 0) throw new ToolFailedError('node', `importing ${file} failed: ${child.stderr}`);
   return Number(child.stdout);
@@ -97,9 +99,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-bench-lambdas-'));
+async function main(json: boolean, out: string): Promise<void> {
   const files: { name: string; file: string }[] = [];
   for (const [i, ref] of REFERENCES.entries()) {
     const file = path.join(out, `reference-${i}.mjs`);
@@ -122,7 +122,14 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(`  ${row.name.padEnd(60)}${row.bytes.toLocaleString('en-US').padStart(10)} B${row.importMs.toFixed(1).padStart(9)} ms`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:lambdas: ${(error as Error).message}`);
-  process.exit(1);
-});
+void runCommand(
+  defineCommand({
+    name: 'bench:lambdas',
+    summary:
+      `Bytes of each Lambda bundle and its module import time (median of ${RUNS} fresh Node processes, round-robin), next to\n` +
+      'reference bundles built in the same run: the bare ECS client, and ECS + Secrets Manager clients bundled naively and tree-shaken.',
+    flags: { json: { type: 'boolean', description: 'print one JSON object: runs, Node version, bundles' } },
+    failure: 'a bundle could not be built or imported (the line says which)',
+    run: (flags) => withScratchDir('bench-lambdas', (out) => main(flags.json, out)),
+  }),
+);

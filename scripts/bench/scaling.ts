@@ -1,5 +1,5 @@
 /**
- * npm run bench:scaling -- [--trace NAME|FILE] [--worker-start SECONDS] [--json] [--readme | --update-readme]
+ * npm run bench:scaling -- [--trace NAME|FILE] [--worker-start SECONDS] [--json] [--readme | --update-readme] (--help)
  *
  * Simulates how each scaling policy serves workload traces, with the real scaler policy module
  * and the stack's default settings, on the semantics of the Prefect ECS worker the stack runs
@@ -10,8 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFlags, runCli } from '../lib/args';
-import { UsageError } from '../lib/errors';
+import { defineCommand, type FlagValues } from '../lib/cli/flags';
+import { runCommand } from '../lib/cli/runCommand';
+import { FlagValueError, ReadmeError } from '../lib/errors';
 import { ROOT } from '../lib/paths';
 import { defaultSettings, SCALING_TABLE_BLOCK, TARGET_WORKER_START_SECONDS } from './scaling/defaults';
 import { writeBlock } from './scaling/readmeTable';
@@ -19,7 +20,13 @@ import { benchReport, POLICY_NAMES, runBench, type TraceResult } from './scaling
 import type { SimulationSettings } from './scaling/simulate';
 import { BUILT_IN_TRACES, builtInTraceNames, loadTraceFile, type Trace } from './scaling/traces';
 
-const USAGE = 'npm run bench:scaling -- [--trace NAME|FILE] [--worker-start SECONDS] [--json] [--readme | --update-readme]';
+const FLAGS = {
+  trace: { type: 'string', placeholder: 'NAME|FILE', description: 'one built-in trace, or a trace file (format in scripts/bench/scaling/traces.ts); default: every built-in trace' },
+  'worker-start': { type: 'string', placeholder: 'SECONDS', description: `worker start time, 0-3600 (default: ${TARGET_WORKER_START_SECONDS}, the targets, then 30 and 120)` },
+  json: { type: 'boolean', description: 'print one JSON object per worker start, one per line' },
+  readme: { type: 'boolean', description: 'print the README\'s scaling table' },
+  'update-readme': { type: 'boolean', description: 'write the README\'s scaling table into README.md' },
+} as const;
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
 function printText(result: TraceResult, settings: SimulationSettings): void {
@@ -44,28 +51,26 @@ function traceOf(name: string): Trace {
   return BUILT_IN_TRACES.map((make) => make()).find((t) => t.name === name) ?? loadTraceFile(name);
 }
 
-function main(): number {
-  const flags = parseFlags(process.argv.slice(2), { values: ['trace', 'worker-start'], booleans: ['json', 'readme', 'update-readme', 'help'] });
-  if (flags.booleans.has('help')) {
-    console.log(`usage: ${USAGE}\nbuilt-in traces: ${builtInTraceNames().join(', ')}`);
-    return 0;
-  }
-  if (flags.booleans.has('readme')) {
+function main(flags: FlagValues<typeof FLAGS>): number {
+  if (flags.readme) {
     console.log(SCALING_TABLE_BLOCK.render());
     return 0;
   }
-  if (flags.booleans.has('update-readme')) {
+  if (flags['update-readme']) {
     const file = path.join(ROOT, 'README.md');
     const updated = writeBlock(fs.readFileSync(file, 'utf8'), SCALING_TABLE_BLOCK.name, SCALING_TABLE_BLOCK.render());
-    if (updated === undefined) throw new UsageError(`README.md has no figures:${SCALING_TABLE_BLOCK.name} block to update`);
+    if (updated === undefined) throw new ReadmeError(`README.md has no figures:${SCALING_TABLE_BLOCK.name} block to update`);
     fs.writeFileSync(file, updated);
     return 0;
   }
-  const traces = flags.values.trace ? [traceOf(flags.values.trace)] : BUILT_IN_TRACES.map((make) => make());
+  const traces = flags.trace ? [traceOf(flags.trace)] : BUILT_IN_TRACES.map((make) => make());
   let starts = [TARGET_WORKER_START_SECONDS, 30, 120];
-  if (flags.values['worker-start'] !== undefined) {
-    const seconds = Number(flags.values['worker-start']);
-    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new UsageError('--worker-start must be seconds from 0 to 3600');
+  const start = flags['worker-start'];
+  if (start !== undefined) {
+    const seconds = Number(start);
+    if (start.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+      throw new FlagValueError(`--worker-start must be seconds from 0 to 3600 (got ${JSON.stringify(start)})`);
+    }
     starts = [seconds];
   }
   let met = 0;
@@ -78,15 +83,25 @@ function main(): number {
       met += targets.filter((t) => t.met).length;
       total += targets.length;
     }
-    if (flags.booleans.has('json')) {
+    if (flags.json) {
       console.log(JSON.stringify(benchReport(settings, results)));
       continue;
     }
     console.log(`\n=== worker start ${workerStartSeconds} s${workerStartSeconds === TARGET_WORKER_START_SECONDS ? ' (targets apply)' : ''}`);
     for (const result of results) printText(result, settings);
   }
-  if (!flags.booleans.has('json') && total > 0) console.log(`\nSummary: ${met}/${total} targets met at the default ${TARGET_WORKER_START_SECONDS} s worker start.`);
+  if (!flags.json && total > 0) console.log(`\nSummary: ${met}/${total} targets met at the default ${TARGET_WORKER_START_SECONDS} s worker start.`);
   return 0;
 }
 
-void runCli('bench:scaling', USAGE, main);
+void runCommand(
+  defineCommand({
+    name: 'bench:scaling',
+    summary:
+      'Simulates how each scaling policy serves workload traces, with the real scaler policy module and the stack\'s default\n' +
+      `settings, on the semantics of the Prefect ECS worker the stack runs. Built-in traces: ${builtInTraceNames().join(', ')}.`,
+    flags: FLAGS,
+    failure: 'a trace file is unreadable or malformed (the line names the file and the field), or a flag value is out of range',
+    run: (flags) => main(flags),
+  }),
+);

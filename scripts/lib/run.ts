@@ -1,5 +1,7 @@
 /** Runs an external tool and captures what it said; a missing tool is a clear error. */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ToolMissingError } from './errors';
 
 export interface ToolResult {
@@ -15,7 +17,7 @@ export function runTool(command: string, args: readonly string[], options: { inp
     env: options.env ?? process.env,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolMissingError(command);
+  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolMissingError(path.basename(command));
   if (result.error) throw result.error;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,7 +30,33 @@ export function runToolInBackground(command: string, args: readonly string[]): P
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolMissingError(command) : error));
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolMissingError(path.basename(command)) : error));
     child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
   });
+}
+
+const isExecutable = (file: string) => {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** Where python3 installs console scripts: its own scripts folder and the user-site one (pip --user). */
+const SCRIPT_DIRS = "import os, sysconfig\nprint(sysconfig.get_path('scripts'))\nprint(sysconfig.get_path('scripts', os.name + '_user'))";
+let pythonScriptDirs: string[] | undefined;
+
+/**
+ * The command that runs a Python tool's console script (cfn-lint, moto_server): its name when it
+ * is on PATH, else its path in python3's script folders. pip often installs there without that
+ * folder being on PATH (a user install), which made a fresh machine install the tools and then
+ * not find them.
+ */
+export function pythonTool(name: string): string {
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && isExecutable(path.join(dir, name)));
+  if (onPath) return name;
+  pythonScriptDirs ??= (spawnSync('python3', ['-c', SCRIPT_DIRS], { encoding: 'utf8', env: process.env }).stdout ?? '').split('\n').filter(Boolean);
+  return pythonScriptDirs.map((dir) => path.join(dir, name)).find(isExecutable) ?? name;
 }

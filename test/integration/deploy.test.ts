@@ -1,34 +1,37 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/**
+ * `npm run deploy` in a scratch copy of the project (build/ untouched): a flag given only to
+ * synth is not silently dropped, and a missing SAM CLI is explained before anything runs. The
+ * README's path (stack.config.yaml, then deploy) is test/integration/readme.test.ts.
+ */
+import { scratchProject, type ScratchProject } from '../../scripts/lib/scratchProject';
+import { fakeSam } from '../support/fakeSam';
 
-import { runScript, type RunResult } from '../support/runNode';
-
-async function deploy(args: string[], pathPrefix?: string): Promise<RunResult> {
-  const PATH = [pathPrefix, ...(process.env.PATH ?? '').split(':').filter((dir) => !fs.existsSync(path.join(dir, 'sam')))]
-    .filter(Boolean)
-    .join(':');
-  // The main job runs every validator (AWS CloudFormation Validate under the parameter matrix included).
-  return runScript('scripts/deploy.ts', args, { ...process.env, PATH }, SYNTH_TIMEOUT_MS);
-}
-
+let project: ScratchProject;
+/** The main job runs every validator (AWS CloudFormation Validate under the parameter matrix included). */
 const SYNTH_TIMEOUT_MS = 300_000;
 
+beforeAll(() => {
+  project = scratchProject();
+});
+
+afterAll(() => project.remove());
+
 describe('npm run deploy', () => {
-  it('runs the main job, then says what to install when the SAM CLI is missing', async () => {
-    const result = await deploy([]);
-    expect(result.stdout).toContain('OK: ');
+  it('refuses to deploy without the --manifest the last synth was given, and says how to keep it', async () => {
+    expect((await project.npm('synth', ['--manifest', 'prefect.yaml'])).code).toBe(0);
+    const sam = fakeSam();
+    const result = await project.npm('deploy', [], sam.env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('the AWS SAM CLI (`sam`) is not installed');
-    expect(result.stderr).toContain('pip install aws-sam-cli');
+    expect(result.stderr).toContain('deploy: the last npm run synth used --manifest prefect.yaml, which this deploy would build without');
+    expect(result.stderr).toContain('"manifest: prefect.yaml" in stack.config.yaml');
+    expect(sam.calls()).toEqual([]);
   }, SYNTH_TIMEOUT_MS);
 
-  it('hands its arguments to sam deploy when the SAM CLI is there', async () => {
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-sam-'));
-    const record = path.join(bin, 'args.txt');
-    fs.writeFileSync(path.join(bin, 'sam'), `#!/bin/sh\n[ "$1" = "--version" ] && { echo "SAM CLI, version 1.150.0"; exit 0; }\necho "$@" > ${record}\n`, { mode: 0o755 });
-    const result = await deploy(['--config-env', 'prod'], bin);
-    expect(result.code).toBe(0);
-    expect(fs.readFileSync(record, 'utf8').trim()).toBe('deploy --config-env prod');
-  }, SYNTH_TIMEOUT_MS);
+  it('says what to install when the SAM CLI is missing, before it runs anything', async () => {
+    const result = await project.npm('deploy', ['--manifest', 'prefect.yaml'], fakeSam({ absent: true }).env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('deploy: the AWS SAM CLI (`sam`) is not installed or not on PATH; nothing was synthesized or deployed.');
+    expect(result.stderr).toContain('pip install aws-sam-cli');
+  });
 });

@@ -1,5 +1,5 @@
 /** One-click publishing against moto_server S3: objects, code locations, URLs. */
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { publish, type PublishedRegion } from '../../scripts/lib/publishing/publ
 import { zipFolder } from '../../scripts/lib/publishing/zip';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { TEST_CREDENTIALS, startMotoServer, type MotoServer } from '../support/motoServer';
-import { runScript } from '../support/runNode';
+import { scratchProject, type ScratchProject } from '../../scripts/lib/scratchProject';
 
 let moto: MotoServer;
 let bundles: Map<string, Uint8Array>;
@@ -82,18 +82,26 @@ describe('publish', () => {
     const attempt = (input: Partial<Parameters<typeof publish>[0]>) =>
       publish({ bucketPrefix: 'pes-test', regions: ['us-east-1'], version: '1', templates: [], bundles, s3For, ...input });
     await expect(attempt({ bucketPrefix: 'Bad_Prefix' })).rejects.toThrow(/--bucket-prefix must be/);
-    await expect(attempt({ regions: ['mars-1'] })).rejects.toThrow(/not a region name/);
+    await expect(attempt({ regions: ['mars-1'] })).rejects.toThrow(/--regions has "mars-1", which is not an AWS region/);
     await expect(attempt({ version: 'latest' })).rejects.toThrow(/other than "latest"/);
   });
 });
 
 describe('npm run publish (the command)', () => {
+  let project: ScratchProject;
+  const env = () => ({ ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+  const publishCommand = (args: string[]) => project.tsx('scripts/publish.ts', args, env());
+  const ARGS = ['--bucket-prefix', 'pes-cli', '--regions', 'us-east-1,eu-central-1', '--version', '2.0.0', '--param', 'WorkPoolName=etl', '--param', 'AssignPublicIp=ENABLED'];
+  const buckets = async () => ((await s3For('us-east-1').send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!);
+  const scratchFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('pes-publish-'));
+
+  beforeAll(() => {
+    project = scratchProject();
+  });
+  afterAll(() => project?.remove());
+
   it('publishes and prints a quick-create URL per region that decodes back and fits the console', async () => {
-    const { code, stdout, stderr } = await runScript(
-      'scripts/publish.ts',
-      ['--bucket-prefix', 'pes-cli', '--regions', 'us-east-1,eu-central-1', '--version', '2.0.0', '--param', 'WorkPoolName=etl', '--param', 'AssignPublicIp=ENABLED'],
-      { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-    );
+    const { code, stdout, stderr } = await publishCommand(ARGS);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const urls = stdout.split('\n').filter((l) => l.includes('quick-create: ')).map((l) => l.split('quick-create: ')[1]!).filter((u) => u.includes('worker.template'));
@@ -109,14 +117,31 @@ describe('npm run publish (the command)', () => {
     }
     expect(stdout).toContain('[![Launch worker stack in eu-central-1]');
     await s3For('eu-central-1').send(new HeadObjectCommand({ Bucket: 'pes-cli-eu-central-1', Key: 'templates/latest/worker.template.json' }));
+    expect(scratchFolders()).toEqual([]);
   });
 
-  it('refuses to prefill a NoEcho parameter', async () => {
-    const template = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pes-lu-')), 'worker.template.json');
-    fs.writeFileSync(template, JSON.stringify(PUBLISHED_STACKS[0]!.build()));
-    const args = ['--template-url', 'https://b.s3.us-east-1.amazonaws.com/t.json', '--region', 'us-east-1', '--param', 'PrefectAuthValue=secret', '--template', template];
-    const { code, stderr } = await runScript('scripts/launch-url.ts', args);
-    expect(code).toBe(1);
-    expect(stderr).toContain('PrefectAuthValue is NoEcho');
+  it('refuses to republish a version without --force, and overwrites it with --force', async () => {
+    const again = await publishCommand(ARGS);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(
+      'publish: version 2.0.0 is already published (https://pes-cli-us-east-1.s3.us-east-1.amazonaws.com/templates/2.0.0/worker.template.json and 3 more): pick another --version, or add --force to overwrite it\n',
+    );
+    expect(again.stdout).toBe('');
+    const forced = await publishCommand([...ARGS, '--force']);
+    expect(forced.code).toBe(0);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['a NoEcho parameter', ['--param', 'PrefectAuthValue=secret'], /--param PrefectAuthValue is NoEcho/],
+    ['a value of the wrong type', ['--param', 'MaxWorkers=lots'], /--param MaxWorkers must be a number/],
+    ['an unknown region after a good one', ['--regions', 'us-east-1,us-east-9'], /--regions has "us-east-9", which is not an AWS region/],
+    ['a bad stack name', ['--stack-name', 'my_stack'], /--stack-name must start with a letter/],
+    ['a bad synth option', ['--max-workers', '0'], /--max-workers must be a whole number from 1 to 100/],
+  ])('checks %s before it creates a bucket or uploads anything', async (_name, extra, message) => {
+    const result = await publishCommand(['--bucket-prefix', 'pes-check', ...(extra.includes('--regions') ? [] : ['--regions', 'us-east-1']), ...extra]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    expect((await buckets()).filter((b) => b.startsWith('pes-check'))).toEqual([]);
   });
 });

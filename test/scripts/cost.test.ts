@@ -3,8 +3,8 @@ import { CostInputError } from '../../scripts/lib/errors';
 import { buildServerStack } from '../../templates/stacks/server';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 
-const server = buildServerStack().Parameters as never;
-const worker = buildWorkerStack().Parameters as never;
+const server = buildServerStack();
+const worker = buildWorkerStack();
 const line = (lines: ReturnType<typeof estimate>, item: string) => lines.find((l) => l.item === item)!.monthly;
 
 describe('cost estimate', () => {
@@ -21,7 +21,7 @@ describe('cost estimate', () => {
     expect(line(estimate('server', resolveInputs(server, { DbMultiAz: 'true' })), 'RDS PostgreSQL')).toBe(27.96);
     expect(line(estimate('server', resolveInputs(server, { NetworkMode: 'single-nat-gateway' })), 'NAT gateways')).toBe(35.1);
     expect(line(estimate('server', resolveInputs(server, { NetworkMode: 'vpc-endpoints' })), 'VPC endpoints')).toBe(58.9); // 8 x 730 h x 0.01 + 50 GB x 0.01
-    expect(line(estimate('server', resolveInputs(server, { VpcId: 'vpc-0123456789abcdef0' })), 'Network')).toBe(0);
+    expect(line(estimate('server', resolveInputs(server, { VpcId: 'vpc-0123456789abcdef0', PrivateSubnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210' })), 'Network')).toBe(0);
   });
 
   it('costs a scale-to-zero worker stack only for the hours it works, and MinWorkers keeps workers paid', () => {
@@ -31,12 +31,24 @@ describe('cost estimate', () => {
     expect(line(estimate('worker', resolveInputs(worker, { UseFargateSpot: 'true' })), 'Fargate: workers')).toBeCloseTo(0.89, 2);
   });
 
-  it.each<[string, Record<string, string>, RegExp]>([
-    ['an unknown parameter', { Nope: '1' }, /--param Nope is neither a template parameter nor a usage assumption/],
-    ['a value the template does not allow', { DbInstanceClass: 'db.x1.huge' }, /--param DbInstanceClass must be one of db\.t4g\.micro/],
-    ['a negative usage', { DataGbPerMonth: '-1' }, /--param DataGbPerMonth must be a non-negative number/],
-  ])('rejects %s', (_name, overrides, message) => {
-    expect(() => resolveInputs(server, overrides)).toThrow(CostInputError);
-    expect(() => resolveInputs(server, overrides)).toThrow(message);
+  it.each<[string, 'worker' | 'server', Record<string, string>, RegExp]>([
+    ['an unknown parameter', 'server', { Nope: '1' }, /^--param Nope is neither a template parameter nor a usage assumption/],
+    ['a value the template does not allow', 'server', { DbInstanceClass: 'db.x1.huge' }, /^--param DbInstanceClass must be one of db\.t4g\.micro/],
+    ['negative storage', 'server', { DbAllocatedStorage: '-100' }, /^--param DbAllocatedStorage must be at least 20 \(got "-100"\)$/],
+    ['a negative worker count', 'worker', { MinWorkers: '-3' }, /^--param MinWorkers must be at least 0 \(got "-3"\)$/],
+    ['a word for a worker count', 'worker', { MaxWorkers: 'abc' }, /^--param MaxWorkers must be a number \(got "abc"\)$/],
+    ['a negative usage', 'server', { DataGbPerMonth: '-1' }, /^--param DataGbPerMonth must be a non-negative number/],
+    ['a usage that is not a number', 'worker', { LogGbPerMonth: '' }, /^--param LogGbPerMonth must be a non-negative number \(got ""\)$/],
+    ['more worker-hours than MaxWorkers can run in a month', 'worker', { WorkerHoursPerMonth: '5000' }, /^--param WorkerHoursPerMonth=5000 is more than MaxWorkers=3 can run in a month \(3 x 730 h = 2190 h\)/],
+    ['more workers kept than MaxWorkers allows', 'worker', { MinWorkers: '9', MaxWorkers: '2' }, /MinWorkers=9 .*MaxWorkers=2/],
+    ['a combination the Rules reject', 'server', { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', ServerDomainName: '' }, /^rule CertificateNeedsDomain fails for CertificateArn=arn:aws:acm:.*, ServerDomainName=: With CertificateArn, give ServerDomainName/],
+  ])('rejects %s, naming it', (_name, stack, overrides, message) => {
+    const template = stack === 'server' ? server : worker;
+    expect(() => resolveInputs(template, overrides)).toThrow(message);
+  });
+
+  it('prices as many worker-hours as MaxWorkers can run, and no more', () => {
+    expect(line(estimate('worker', resolveInputs(worker, { WorkerHoursPerMonth: '2190' })), 'Fargate: workers')).toBeGreaterThan(0);
+    expect(() => resolveInputs(worker, { WorkerHoursPerMonth: '2191' })).toThrow(CostInputError);
   });
 });

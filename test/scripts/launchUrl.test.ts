@@ -1,8 +1,6 @@
-import { LaunchUrlError } from '../../scripts/lib/errors';
 import {
   MAX_CONSOLE_URL_LENGTH,
   launchStackMarkdown,
-  parseParamArgs,
   parseQuickCreateUrl,
   quickCreateUrl,
   validateQuickCreate,
@@ -10,7 +8,7 @@ import {
 } from '../../scripts/lib/publishing/launchUrl';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 
-const parameters = buildWorkerStack().Parameters;
+const template = buildWorkerStack();
 const base: QuickCreate = {
   region: 'eu-west-1',
   templateUrl: 'https://pes-eu-west-1.s3.eu-west-1.amazonaws.com/templates/0.1.0/worker.template.json',
@@ -36,20 +34,27 @@ describe('quick-create URL', () => {
   });
 
   it.each<[string, Partial<QuickCreate>, RegExp]>([
-    ['a NoEcho parameter', { parameters: { PrefectAuthValue: 'pnu_x' } }, /PrefectAuthValue is NoEcho: the console cannot prefill it/],
-    ['an unknown parameter', { parameters: { Nope: '1' } }, /Nope is not a parameter of the template/],
-    ['a value outside AllowedValues', { parameters: { UseFargateSpot: 'yes' } }, /UseFargateSpot must be one of true\|false \(got "yes"\)/],
-    ['a value breaking AllowedPattern', { parameters: { WorkerImage: 'prefecthq/prefect-aws:latest' } }, /WorkerImage does not match its pattern/],
-    ['a bad region', { region: 'europe' }, /region must look like us-east-1/],
-    ['an http template URL', { templateUrl: 'http://x/t.json' }, /template URL must be an https URL/],
+    ['a NoEcho parameter', { parameters: { PrefectAuthValue: 'pnu_x' } }, /--param PrefectAuthValue is NoEcho: a launch link cannot carry a secret/],
+    ['an unknown parameter', { parameters: { Nope: '1' } }, /--param Nope is not a parameter of the template/],
+    ['a value outside AllowedValues', { parameters: { UseFargateSpot: 'yes' } }, /--param UseFargateSpot must be one of true\|false \(got "yes"\)/],
+    ['a value breaking AllowedPattern', { parameters: { WorkerImage: 'prefecthq/prefect-aws:latest' } }, /--param WorkerImage must be pinned/],
+    ['a negative Number', { parameters: { MaxWorkers: '-5' } }, /--param MaxWorkers must be at least 1 \(got "-5"\)/],
+    ['a word for a Number', { parameters: { MaxWorkers: 'lots' } }, /--param MaxWorkers must be a number \(got "lots"\)/],
+    ['a combination the Rules reject', { parameters: { PrefectAuthMode: 'none', PrefectAuthSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf' } }, /rule NoCredentialWithoutAuth fails for PrefectAuthMode=none, PrefectAuthSecretArn=arn:aws:secretsmanager/],
+    ['a name that only looks like a region', { region: 'us-east-9' }, /--region "us-east-9" is not an AWS region/],
+    ['a bad region', { region: 'europe' }, /--region "europe" is not an AWS region/],
+    ['a stack name CloudFormation refuses', { stackName: '1-stack' }, /--stack-name must start with a letter/],
+    ['an http template URL', { templateUrl: 'http://x/t.json' }, /--template-url must be an https URL/],
   ])('rejects %s', (_name, change, message) => {
-    expect(() => validateQuickCreate({ ...base, parameters: {}, ...change }, parameters)).toThrow(LaunchUrlError);
-    expect(() => validateQuickCreate({ ...base, parameters: {}, ...change }, parameters)).toThrow(message);
+    expect(() => validateQuickCreate({ ...base, parameters: {}, ...change }, template)).toThrow(message);
   });
 
-  it('reads NAME=VALUE arguments and renders a Markdown button', () => {
-    expect(parseParamArgs(['A=1', 'B=x=y'])).toEqual({ A: '1', B: 'x=y' });
-    expect(() => parseParamArgs(['novalue'])).toThrow('--param takes NAME=VALUE (got "novalue")');
+  it('accepts values the template allows and leaves the rest to the console form', () => {
+    expect(() => validateQuickCreate({ ...base, parameters: { PrefectAuthMode: 'auth-string', PrefectApiUrl: 'https://prefect.example.com/api' } }, template)).not.toThrow();
+    expect(() => validateQuickCreate({ ...base, parameters: { MinWorkers: '1', MaxWorkers: '5', PrefectAuthMode: 'api-key' } }, template)).not.toThrow();
+  });
+
+  it('renders a Markdown button', () => {
     expect(launchStackMarkdown('https://x')).toBe('[![Launch Stack](https://s3.amazonaws.com/cloudformation-examples/cloudformation-launch-stack.png)](https://x)');
   });
 });

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { pythonTool } from '../../scripts/lib/run';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -45,7 +46,7 @@ async function waitUntilListening(port: number, child: ChildProcess, deadlineMs:
 
 export async function startMotoServer(): Promise<MotoServer> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(pythonTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: TEST_REGION },
   });

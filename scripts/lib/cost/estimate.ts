@@ -5,6 +5,7 @@
 import { FARGATE_SIZES } from '../../../templates/core/constants';
 import { EndpointRes } from '../../../templates/core/ids';
 import { CostInputError } from '../errors';
+import { checkParameterValues, type CheckedTemplate } from '../parameters/values';
 import { HOURS_PER_MONTH, PRICES } from './pricing';
 
 export interface CostLine {
@@ -15,7 +16,7 @@ export interface CostLine {
 
 /** Usage the templates do not fix; each can be overridden with --param NAME=VALUE. */
 export const USAGE_DEFAULTS: Readonly<Record<string, string>> = {
-  /** Worker hours a month above MinWorkers (the scaler's hourly-ETL trace: ~27 worker-hours a week). */
+  /** Worker-hours a month (the scaler's hourly-ETL trace: ~27 a week); MinWorkers x 730 h when that is more. */
   WorkerHoursPerMonth: '120',
   /** Traffic through NAT gateways or endpoints: mostly image pulls at worker starts. */
   DataGbPerMonth: '50',
@@ -25,23 +26,44 @@ export const USAGE_DEFAULTS: Readonly<Record<string, string>> = {
   EcrGb: '1',
 };
 
-type Parameters = Record<string, { Default?: unknown; AllowedValues?: unknown[] }>;
+/** A usage assumption is a plain non-negative number ("", "1e3" and "0x10" are not). */
+const NON_NEGATIVE = /^\d+(\.\d+)?$/;
 
-export function resolveInputs(parameters: Parameters, overrides: Record<string, string>): Record<string, string> {
+/**
+ * The values to price: usage assumptions, the template's defaults, the caller's overrides. Each
+ * override is checked as CloudFormation would check it (type, range, allowed values, the
+ * template's Rules for the values given), and the usage must fit the configuration.
+ */
+export function resolveInputs(template: CheckedTemplate, overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const parameters = template.Parameters ?? {};
+  const templateValues: Record<string, string> = {};
+  const usage: Record<string, string> = {};
+  for (const [name, value] of Object.entries(overrides)) {
+    if (name in parameters) templateValues[name] = value;
+    else if (name in USAGE_DEFAULTS) usage[name] = value;
+    else throw new CostInputError(`--param ${name} is neither a template parameter nor a usage assumption (${Object.keys(USAGE_DEFAULTS).join(', ')})`);
+  }
+  for (const [name, value] of Object.entries(usage)) {
+    if (!NON_NEGATIVE.test(value)) throw new CostInputError(`--param ${name} must be a non-negative number (got ${JSON.stringify(value)})`);
+  }
+  checkParameterValues(template, templateValues);
   const values: Record<string, string> = { ...USAGE_DEFAULTS };
   for (const [name, p] of Object.entries(parameters)) if (p.Default !== undefined) values[name] = String(p.Default);
-  for (const [name, value] of Object.entries(overrides)) {
-    const definition = parameters[name];
-    if (!definition && !(name in USAGE_DEFAULTS)) {
-      throw new CostInputError(`--param ${name} is neither a template parameter nor a usage assumption (${Object.keys(USAGE_DEFAULTS).join(', ')})`);
-    }
-    if (definition?.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
-      throw new CostInputError(`--param ${name} must be one of ${definition.AllowedValues.join('|')} (got ${JSON.stringify(value)})`);
-    }
-    if (!definition && !(Number(value) >= 0)) throw new CostInputError(`--param ${name} must be a non-negative number (got ${JSON.stringify(value)})`);
-    values[name] = value;
-  }
+  Object.assign(values, templateValues, usage);
+  checkWorkerCapacity(values);
   return values;
+}
+
+/** Worker-hours beyond what MaxWorkers can run in a month are not a configuration, they are a typo. */
+function checkWorkerCapacity(values: Readonly<Record<string, string>>): void {
+  const max = Number(values.MaxWorkers);
+  const min = Number(values.MinWorkers);
+  const hours = Number(values.WorkerHoursPerMonth);
+  const capacity = max * HOURS_PER_MONTH;
+  if (min > max) throw new CostInputError(`MinWorkers=${min} keeps more workers than MaxWorkers=${max} allows: raise MaxWorkers or lower MinWorkers`);
+  if (hours > capacity) {
+    throw new CostInputError(`--param WorkerHoursPerMonth=${hours} is more than MaxWorkers=${max} can run in a month (${max} x ${HOURS_PER_MONTH} h = ${capacity} h): raise MaxWorkers or lower the hours`);
+  }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -3,6 +3,9 @@
  * non-secret parameters prefilled. Pure: the same inputs give the same URL.
  */
 import { LaunchUrlError } from '../errors';
+import { isKnownRegion, regionPseudoParameters } from '../parameters/regions';
+import type { RuleOutcome } from '../parameters/rules';
+import { checkParameterValues, type CheckedTemplate } from '../parameters/values';
 
 export const LAUNCH_STACK_BUTTON = 'https://s3.amazonaws.com/cloudformation-examples/cloudformation-launch-stack.png';
 /** Stay well under what browsers and the console accept for a link (2,048 is the common floor). */
@@ -15,11 +18,6 @@ export interface QuickCreate {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-export interface TemplateParameters {
-  readonly [name: string]: { readonly NoEcho?: boolean; readonly AllowedValues?: readonly unknown[]; readonly AllowedPattern?: string };
-}
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 export function consoleDomain(region: string): string {
@@ -28,21 +26,22 @@ export function consoleDomain(region: string): string {
   return `${region}.console.aws.amazon.com`;
 }
 
-/** Checks the inputs against the template's parameters: real names, no NoEcho, allowed values. */
-export function validateQuickCreate(q: QuickCreate, parameters: TemplateParameters): void {
-  if (!REGION.test(q.region)) throw new LaunchUrlError(`region must look like us-east-1 (got ${JSON.stringify(q.region)})`);
-  if (!STACK_NAME_PATTERN.test(q.stackName)) throw new LaunchUrlError(`stack name must start with a letter and use letters, digits and "-" (got ${JSON.stringify(q.stackName)})`);
-  if (!/^https:\/\/\S+$/.test(q.templateUrl)) throw new LaunchUrlError(`template URL must be an https URL (got ${JSON.stringify(q.templateUrl)})`);
-  for (const [name, value] of Object.entries(q.parameters)) {
-    const definition = parameters[name];
-    if (!definition) throw new LaunchUrlError(`parameter ${name} is not a parameter of the template (known: ${Object.keys(parameters).join(', ')})`);
-    if (definition.NoEcho) throw new LaunchUrlError(`parameter ${name} is NoEcho: the console cannot prefill it; leave it to the person launching`);
-    if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
-      throw new LaunchUrlError(`parameter ${name} must be one of ${definition.AllowedValues.join('|')} (got ${JSON.stringify(value)})`);
-    }
-    if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
-      throw new LaunchUrlError(`parameter ${name} does not match its pattern ${definition.AllowedPattern} (got ${JSON.stringify(value)})`);
-    }
+/**
+ * Checks a launch link before anyone clicks it: a real region, a stack name CloudFormation
+ * accepts, an https template URL, and parameter values the template accepts (types, ranges,
+ * patterns, allowed values, no NoEcho, and its Rules for the values given; the others are left to
+ * the console form). Returns the Rules' outcomes.
+ */
+export function validateQuickCreate(q: QuickCreate, template: CheckedTemplate): RuleOutcome[] {
+  if (!isKnownRegion(q.region)) throw new LaunchUrlError(`--region ${JSON.stringify(q.region)} is not an AWS region (e.g. us-east-1)`);
+  validateStackName(q.stackName);
+  if (!/^https:\/\/\S+$/.test(q.templateUrl)) throw new LaunchUrlError(`--template-url must be an https URL (got ${JSON.stringify(q.templateUrl)})`);
+  return checkParameterValues(template, q.parameters, { refuseNoEcho: true, pseudo: { ...regionPseudoParameters(q.region), 'AWS::StackName': q.stackName } });
+}
+
+export function validateStackName(stackName: string): void {
+  if (!STACK_NAME_PATTERN.test(stackName)) {
+    throw new LaunchUrlError(`--stack-name must start with a letter and use at most 128 letters, digits and "-" (got ${JSON.stringify(stackName)})`);
   }
 }
 
@@ -68,14 +67,3 @@ export function parseQuickCreateUrl(url: string): QuickCreate {
 }
 
 export const launchStackMarkdown = (url: string, label = 'Launch Stack') => `[![${label}](${LAUNCH_STACK_BUTTON})](${url})`;
-
-/** `K=V` arguments into a record; a malformed one names itself. */
-export function parseParamArgs(args: readonly string[]): Record<string, string> {
-  const parameters: Record<string, string> = {};
-  for (const arg of args) {
-    const eq = arg.indexOf('=');
-    if (eq <= 0) throw new LaunchUrlError(`--param takes NAME=VALUE (got ${JSON.stringify(arg)})`);
-    parameters[arg.slice(0, eq)] = arg.slice(eq + 1);
-  }
-  return parameters;
-}

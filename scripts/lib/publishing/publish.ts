@@ -4,11 +4,12 @@
  * region's bucket (Lambda code must live in the stack's region), at a versioned and a `latest`
  * key, in the bucket `<prefix>-<region>`.
  */
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { StackTemplate } from '../../../templates/core/template';
 import { toJson } from '../../../templates/core/serialize';
 import { PublishError } from '../errors';
+import { isKnownRegion } from '../parameters/regions';
 
 export interface PublishInput {
   readonly bucketPrefix: string;
@@ -35,8 +36,10 @@ export function validatePublishInput(input: Pick<PublishInput, 'bucketPrefix' | 
   if (!BUCKET_PREFIX.test(input.bucketPrefix)) throw new PublishError(`--bucket-prefix must be 2-41 lowercase letters, digits or "-" (got ${JSON.stringify(input.bucketPrefix)})`);
   if (input.regions.length === 0) throw new PublishError('--regions needs at least one region, e.g. us-east-1,eu-west-1');
   for (const region of input.regions) {
-    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) throw new PublishError(`--regions has ${JSON.stringify(region)}, which is not a region name like us-east-1`);
+    if (!isKnownRegion(region)) throw new PublishError(`--regions has ${JSON.stringify(region)}, which is not an AWS region (e.g. us-east-1)`);
   }
+  const twice = input.regions.find((region, i) => input.regions.indexOf(region) !== i);
+  if (twice) throw new PublishError(`--regions has ${twice} twice`);
   if (!VERSION.test(input.version) || input.version === 'latest') throw new PublishError(`--version must be a version label other than "latest" (got ${JSON.stringify(input.version)})`);
 }
 
@@ -76,6 +79,28 @@ async function ensureBucket(s3: S3Client, bucket: string, region: string): Promi
   }
 }
 
+export const versionedKey = (version: string, name: string) => `templates/${version}/${name}.template.json`;
+
+/** The versioned template objects that exist already: republishing a version overwrites them. */
+export async function existingVersions(input: Pick<PublishInput, 'bucketPrefix' | 'regions' | 'version' | 's3For'> & { readonly names: readonly string[] }): Promise<string[]> {
+  const found: string[] = [];
+  for (const region of input.regions) {
+    const s3 = input.s3For(region);
+    const bucket = bucketName(input.bucketPrefix, region);
+    for (const name of input.names) {
+      const key = versionedKey(input.version, name);
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        found.push(objectUrl(bucket, region, key));
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== 404) throw new PublishError(`cannot check s3://${bucket}/${key} before publishing: ${(error as Error).name} ${(error as Error).message}`.trim(), { cause: error });
+      }
+    }
+  }
+  return found;
+}
+
 export async function publish(input: PublishInput): Promise<PublishedRegion[]> {
   validatePublishInput(input);
   const progress = input.progress ?? (() => undefined);
@@ -95,13 +120,13 @@ export async function publish(input: PublishInput): Promise<PublishedRegion[]> {
     const templates = [];
     for (const { name, template } of input.templates) {
       const body = toJson(withCodeInS3(template, bucket, codeKeys));
-      const versionedKey = `templates/${input.version}/${name}.template.json`;
+      const versioned = versionedKey(input.version, name);
       const latestKey = `templates/latest/${name}.template.json`;
-      for (const key of [versionedKey, latestKey]) {
+      for (const key of [versioned, latestKey]) {
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
       }
-      progress(`${region}: uploaded ${versionedKey} and ${latestKey}`);
-      templates.push({ name, versionedKey, latestKey, versionedUrl: objectUrl(bucket, region, versionedKey), latestUrl: objectUrl(bucket, region, latestKey) });
+      progress(`${region}: uploaded ${versioned} and ${latestKey}`);
+      templates.push({ name, versionedKey: versioned, latestKey, versionedUrl: objectUrl(bucket, region, versioned), latestUrl: objectUrl(bucket, region, latestKey) });
     }
     results.push({ region, bucket, codeKeys, templates });
   }

@@ -3,7 +3,7 @@
  * reported but do not fail. cfn-lint's exit code is a bit mask: 2 error, 4 warning, 8 info.
  */
 import { ToolFailedError } from '../errors';
-import { runTool, runToolInBackground, type ToolResult } from '../run';
+import { pythonTool, runTool, runToolInBackground, type ToolResult } from '../run';
 
 export interface LintFinding {
   readonly file: string;
@@ -33,9 +33,9 @@ function report(result: ToolResult): LintReport {
   return { ok: findings.every((finding) => finding.rule.startsWith('I')), findings };
 }
 
-export const cfnLint = (files: readonly string[]): LintReport => report(runTool('cfn-lint', [...ARGS, ...files]));
+export const cfnLint = (files: readonly string[]): LintReport => report(runTool(pythonTool('cfn-lint'), [...ARGS, ...files]));
 
 /** cfn-lint in its own process (it is the slowest validator), while this one validates with the others. */
-export const cfnLintInBackground = async (files: readonly string[]): Promise<LintReport> => report(await runToolInBackground('cfn-lint', [...ARGS, ...files]));
+export const cfnLintInBackground = async (files: readonly string[]): Promise<LintReport> => report(await runToolInBackground(pythonTool('cfn-lint'), [...ARGS, ...files]));
 
 export const formatFinding = (f: LintFinding) => `${f.file}:${f.line} ${f.rule} ${f.message}`;
