@@ -28,13 +28,19 @@ const WORKER_STACK_ONLY: readonly ParamId[] = [
   Param.AssignPublicIp,
 ];
 
+/**
+ * The server stack's groups first; a worker group of the same label (Network, which keeps only
+ * ExistingClusterName there) joins it instead of standing alone with what is left of it.
+ */
 function groups(o: ResolvedWorkerStackOptions, scope: ParameterScope): Group[] {
   const all = [...connectionGroups(o), ...workerGroups(o)];
   if (scope === 'worker') return all;
   const kept = all
     .map((g) => ({ ...g, parameters: Object.fromEntries(Object.entries(g.parameters).filter(([id]) => !WORKER_STACK_ONLY.includes(id as ParamId))) }))
     .filter((g) => Object.keys(g.parameters).length > 0);
-  return [...serverGroups(o), ...kept];
+  const server = serverGroups(o);
+  const joined = server.map((g) => ({ ...g, parameters: { ...g.parameters, ...kept.find((k) => k.label === g.label)?.parameters } }));
+  return [...joined, ...kept.filter((k) => !server.some((g) => g.label === k.label))];
 }
 
 /** Parameters, their Conditions and Rules. */

@@ -16,7 +16,7 @@ export const DB_INSTANCE_CLASSES = ['db.t4g.micro', 'db.t4g.small', 'db.t4g.medi
 export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
   return [
     {
-      label: 'Server network',
+      label: 'Network',
       parameters: {
         [Param.NetworkMode]: {
           label: 'Network',

@@ -21,11 +21,9 @@ import { buildMonitoring } from '../worker/monitoring';
 import { buildSecurityGroups } from '../worker/securityGroups';
 import { buildPrefectSecret } from '../worker/secrets';
 
-const output = (Description: string, Value: unknown, Condition?: CondId) => ({
-  Description,
-  Value,
-  ...(Condition ? { Condition } : {}),
-  Export: { Name: sub(`\${AWS::StackName}-${Description.split(' ')[0]}`) },
+/** An output, exported as <stack name>-<name>; the description says what the value is for. */
+const output = (name: string, Description: string, Value: unknown, Condition?: CondId) => ({
+  [name]: { Description, Value, ...(Condition ? { Condition } : {}), Export: { Name: sub(`\${AWS::StackName}-${name}`) } },
 });
 
 /**
@@ -40,29 +38,34 @@ const clusterNameOfService = () => select(1, split('/', ref(Res.WorkerService)))
 export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
   return {
     Outputs: {
-      ClusterName: output('ClusterName of the ECS cluster', clusterNameOfService()),
-      ClusterArn: output('ClusterArn of the ECS cluster', sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}', { Name: clusterNameOfService() })),
-      WorkerServiceName: output('WorkerServiceName (the scaler sets its desired count)', getAtt(Res.WorkerService, 'Name')),
-      WorkerServiceArn: output('WorkerServiceArn', ref(Res.WorkerService)),
-      WorkerExecutionRoleArn: output('WorkerExecutionRoleArn', getAtt(Res.WorkerExecutionRole, 'Arn')),
-      WorkerTaskRoleArn: output('WorkerTaskRoleArn', getAtt(Res.WorkerTaskRole, 'Arn')),
-      FlowRunExecutionRoleArn: output('FlowRunExecutionRoleArn for the work pool', getAtt(Res.FlowRunExecutionRole, 'Arn')),
-      FlowRunTaskRoleArn: output('FlowRunTaskRoleArn for the work pool', getAtt(Res.FlowRunTaskRole, 'Arn')),
-      FlowRunSecurityGroupId: output('FlowRunSecurityGroupId for the work pool', ref(Res.FlowRunSecurityGroup)),
-      ObserverQueueUrl: output('ObserverQueueUrl of ECS task state events', ref(Res.ObserverQueue)),
-      ObserverQueueArn: output('ObserverQueueArn', getAtt(Res.ObserverQueue, 'Arn')),
-      WorkerLogGroupName: output('WorkerLogGroupName', ref(Res.WorkerLogGroup)),
-      FlowRunLogGroupName: output('FlowRunLogGroupName for the work pool', ref(Res.FlowRunLogGroup)),
-      PrefectSecretArn: output('PrefectSecretArn of the credential the stack created (the ARN, never the value)', ctx.connection.secretOutput.value, ctx.connection.secretOutput.condition),
-      WorkPoolName: output('WorkPoolName the stack created or adopted in Prefect', getAtt(Res.WorkPool, 'WorkPoolName')),
-      ScalerFunctionName: output('ScalerFunctionName', ref(Res.ScalerFunction)),
-      ScalerWebhookUrl: output('ScalerWebhookUrl for a Prefect Automation (POST, Authorization: Bearer <token>)', getAtt(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
-      ScalerWebhookTokenSecretArn: output('ScalerWebhookTokenSecretArn holding the webhook token (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
-      RegistrarFunctionName: output('RegistrarFunctionName', ref(Res.RegistrarFunction), Cond.RegistrarEnabled),
-      EcrRepositoryUri: output('EcrRepositoryUri to push flow images to', getAtt(Res.EcrRepository, 'RepositoryUri'), Cond.CreateEcrRepository),
-      AlarmTopicArn: output('AlarmTopicArn', ref(Res.AlarmTopic)),
-      DashboardUrl: output(
-        'DashboardUrl of demand against workers',
+      ...output('ClusterName', 'ECS cluster the workers and flow runs run in (the work pool\'s cluster)', clusterNameOfService()),
+      ...output(
+        'ClusterArn',
+        'ARN of that cluster, for IAM policies and ecs:cluster conditions of your own',
+        sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}', { Name: clusterNameOfService() }),
+      ),
+      ...output('WorkerServiceName', 'ECS service of the Prefect workers; the scaler sets its desired count', getAtt(Res.WorkerService, 'Name')),
+      ...output('WorkerServiceArn', 'ARN of the worker service, for IAM policies and alarms of your own', ref(Res.WorkerService)),
+      ...output('WorkerExecutionRoleArn', 'Role ECS uses to start a worker: pulls the image, reads the credential secret, writes logs', getAtt(Res.WorkerExecutionRole, 'Arn')),
+      ...output('WorkerTaskRoleArn', 'Role the worker runs as: starts, watches and stops flow-run tasks in this cluster only', getAtt(Res.WorkerTaskRole, 'Arn')),
+      ...output('FlowRunExecutionRoleArn', 'Role ECS uses to start flow-run tasks: the work pool\'s execution_role_arn', getAtt(Res.FlowRunExecutionRole, 'Arn')),
+      ...output('FlowRunTaskRoleArn', 'Role your flow runs run as (the work pool\'s task_role_arn): give it what your flows need', getAtt(Res.FlowRunTaskRole, 'Arn')),
+      ...output('FlowRunSecurityGroupId', 'Security group of flow-run tasks, in the work pool\'s network_configuration', ref(Res.FlowRunSecurityGroup)),
+      ...output('ObserverQueueUrl', 'SQS queue of this cluster\'s ECS task state events, which the worker\'s observer reads to spot crashed runs', ref(Res.ObserverQueue)),
+      ...output('ObserverQueueArn', 'ARN of that queue, for IAM policies of your own', getAtt(Res.ObserverQueue, 'Arn')),
+      ...output('WorkerLogGroupName', 'CloudWatch log group of the worker containers: where to look when a worker does not start', ref(Res.WorkerLogGroup)),
+      ...output('FlowRunLogGroupName', 'CloudWatch log group of flow-run tasks, in the work pool\'s cloudwatch_logs_options', ref(Res.FlowRunLogGroup)),
+      ...output('PrefectSecretArn', 'Secret the stack created for the Prefect credential the workers, flow runs and Lambdas use (the ARN, never the value)', ctx.connection.secretOutput.value, ctx.connection.secretOutput.condition),
+      ...output('WorkPoolName', 'Prefect work pool the stack created or adopted: deploy your flows to it', getAtt(Res.WorkPool, 'WorkPoolName')),
+      ...output('ScalerFunctionName', 'Lambda that sets the worker count; its logs give each decision with its inputs', ref(Res.ScalerFunction)),
+      ...output('ScalerWebhookUrl', 'URL for a Prefect Automation "Call a webhook" (POST, Authorization: Bearer <token>)', getAtt(Res.ScalerFunctionUrl, 'FunctionUrl'), Cond.EnableWebhook),
+      ...output('ScalerWebhookTokenSecretArn', 'Secret holding the token of that Authorization header (the ARN, never the value)', ref(Res.WebhookTokenSecret), Cond.EnableWebhook),
+      ...output('RegistrarFunctionName', 'Lambda that registers deployments when an image is pushed; its logs say what each push did', ref(Res.RegistrarFunction), Cond.RegistrarEnabled),
+      ...output('EcrRepositoryUri', 'Repository the stack created: push flow images here to register their deployments', getAtt(Res.EcrRepository, 'RepositoryUri'), Cond.CreateEcrRepository),
+      ...output('AlarmTopicArn', 'SNS topic of the stack\'s alarms: subscribe to hear about them', ref(Res.AlarmTopic)),
+      ...output(
+        'DashboardUrl',
+        'CloudWatch dashboard of the work pool\'s demand against running workers',
         sub('https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards:name=${ScalingDashboard}'),
       ),
     },

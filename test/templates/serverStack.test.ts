@@ -151,5 +151,15 @@ describe('self-hosted server stack', () => {
     }
     expect(template.Conditions.InternetFacingThroughNatGateway2).toEqual({ 'Fn::And': [{ Condition: 'InternetFacingLoadBalancer' }, { Condition: 'UseNatGatewayPerZone' }] });
   });
+
+  it('groups the console form with no group left holding a single leftover of the worker stack\'s', () => {
+    const groups = template.Metadata['AWS::CloudFormation::Interface'].ParameterGroups as { Label: { default: string }; Parameters: string[] }[];
+    const labels = groups.map((g) => g.Label.default);
+    expect(labels.filter((label, i) => labels.indexOf(label) !== i)).toEqual([]);
+    const network = groups.find((g) => g.Label.default === 'Network')!.Parameters;
+    expect(network.slice(0, 3)).toEqual(['NetworkMode', 'VpcCidr', 'VpcId']);
+    expect(network.at(-1)).toBe('ExistingClusterName');
+    expect(groups.filter((g) => g.Parameters.length === 1)).toEqual([]);
+  });
 });
 

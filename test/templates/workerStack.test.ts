@@ -4,6 +4,7 @@ import { Res } from '../../templates/core/ids';
 import { parseCfnYaml, toJson, toYaml } from '../../templates/core/serialize';
 import { buildWorkPool } from '../../templates/functions/workPool';
 import { buildWorkerStack } from '../../templates/stacks/worker';
+import { PUBLISHED_STACKS } from '../../templates/stacks';
 import { parameterContext } from '../../templates/worker/context';
 import { WORKER_START_SCRIPT } from '../../templates/worker/ecs';
 import { expectGolden } from '../support/stacks';
@@ -170,5 +171,13 @@ describe('worker stack template', () => {
     expect(form.ParameterGroups.map((g: Json) => g.Label.default)).toEqual(['Prefect', 'Network', 'Worker', 'Scaler', 'Registrar (deployments from ECR pushes)', 'Flow runs']);
     expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
     for (const id of grouped) expect(form.ParameterLabels[id].default).toBeTruthy();
+  });
+});
+
+describe('outputs of every published stack', () => {
+  it.each(PUBLISHED_STACKS.map((s) => [s.name, s] as const))('say what each value is for in the %s stack, not its name again', (_name, stack) => {
+    const outputs = Object.entries(stack.build().Outputs as Record<string, { Description: string; Export?: { Name: unknown } }>);
+    const echoes = outputs.filter(([name, o]) => o.Description.includes(name) || o.Description.split(' ').length < 5).map(([name]) => name);
+    expect(echoes).toEqual([]);
   });
 });
