@@ -10,7 +10,7 @@ import { defineCommand } from './lib/cli/flags';
 import { runCommand } from './lib/cli/runCommand';
 import { InputFileError } from './lib/errors';
 import { templatePath } from './lib/paths';
-import { launchStackMarkdown, quickCreateUrl, validateQuickCreate } from './lib/publishing/launchUrl';
+import { DEFAULT_STACK_NAME, launchStackMarkdown, QUICK_CREATE_FLAGS, quickCreateUrl, validateQuickCreate } from './lib/publishing/launchUrl';
 import { parseParamArgs, type CheckedTemplate } from './lib/parameters/values';
 
 /** A template in either form synth writes: JSON, or YAML with CloudFormation short tags. */
@@ -36,15 +36,14 @@ void runCommand(
     flags: {
       'template-url': { type: 'string', placeholder: 'URL', required: true, description: 'https URL of the published template (npm run publish prints it)' },
       region: { type: 'string', placeholder: 'REGION', required: true, description: 'the region to launch in; the template and its Lambda code must be there' },
-      'stack-name': { type: 'string', placeholder: 'NAME', description: 'stack name the form proposes (default prefect-workers)' },
-      param: { type: 'string', placeholder: 'NAME=VALUE', multiple: true, description: 'prefill a parameter' },
+      ...QUICK_CREATE_FLAGS,
       template: { type: 'string', placeholder: 'FILE', description: 'the template to check against, JSON or YAML (default build/worker.template.json)' },
     },
     failure: 'a value was refused (the line names the flag or parameter, the value and what is allowed) or the template is unreadable',
     run: (flags) => {
       const file = flags.template ?? templatePath('worker', 'json');
       const template = flags.template ? readTemplate(file, '--template') : readTemplate(file, file, 'run npm run synth, or pass --template FILE');
-      const quickCreate = { region: flags.region, templateUrl: flags['template-url'], stackName: flags['stack-name'] ?? 'prefect-workers', parameters: parseParamArgs(flags.param) };
+      const quickCreate = { region: flags.region, templateUrl: flags['template-url'], stackName: flags['stack-name'] ?? DEFAULT_STACK_NAME, parameters: parseParamArgs(flags.param) };
       const outcomes = validateQuickCreate(quickCreate, template);
       for (const outcome of outcomes.filter((o) => o.undecided.some((reason) => reason.includes('AWS account')))) {
         console.error(`launch-url: note: rule ${outcome.rule} depends on your AWS account; CloudFormation checks it at launch`);

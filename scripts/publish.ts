@@ -20,7 +20,7 @@ import { resolveStackOptions, STACK_OPTION_FLAGS } from './lib/config/stackOptio
 import { FlagValueError, PublishError } from './lib/errors';
 import { parseParamArgs } from './lib/parameters/values';
 import { BUILD_DIR, ROOT } from './lib/paths';
-import { launchStackMarkdown, quickCreateUrl, validateQuickCreate, validateStackName } from './lib/publishing/launchUrl';
+import { DEFAULT_STACK_NAME, launchStackMarkdown, QUICK_CREATE_FLAGS, quickCreateUrl, validateQuickCreate, validateStackName } from './lib/publishing/launchUrl';
 import { bucketName, existingVersions, objectUrl, publish, validatePublishInput, versionedKey } from './lib/publishing/publish';
 import { zipFolder } from './lib/publishing/zip';
 
@@ -39,15 +39,14 @@ void runCommand(
       version: { type: 'string', placeholder: 'V', description: 'version label of the templates (default: package.json version)' },
       force: { type: 'boolean', description: 'overwrite a version that is already published' },
       stack: { type: 'string', placeholder: PUBLISHED_STACKS.map((s) => s.name).join('|'), description: 'publish one stack only (default: all)' },
-      'stack-name': { type: 'string', placeholder: 'NAME', description: 'stack name the quick-create form proposes (default prefect-workers)' },
-      param: { type: 'string', placeholder: 'NAME=VALUE', multiple: true, description: 'prefill a parameter in the quick-create URLs of the templates that have it' },
+      ...QUICK_CREATE_FLAGS,
       ...STACK_OPTION_FLAGS,
     },
     failure: 'an input was refused before anything was uploaded (the line names it), or an AWS call failed',
     run: async (flags) => {
       const regions = flags.regions.split(',').map((r) => r.trim()).filter(Boolean);
       const version = flags.version ?? packageVersion();
-      const stackName = flags['stack-name'] ?? 'prefect-workers';
+      const stackName = flags['stack-name'] ?? DEFAULT_STACK_NAME;
       validatePublishInput({ bucketPrefix: flags['bucket-prefix'], regions, version });
       validateStackName(stackName);
       const only = flags.stack;

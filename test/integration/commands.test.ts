@@ -77,7 +77,10 @@ beforeAll(async () => {
   project = scratchProject();
   // A template for launch-url to check against, as npm run synth would write it.
   const { buildWorkerStack } = await import('../../templates/stacks/worker');
+  const { toYaml } = await import('../../templates/core/serialize');
   fs.writeFileSync(`${project.dir}/templates-built.json`, JSON.stringify(buildWorkerStack()));
+  const withManifest = buildWorkerStack({ manifest: { file: 'prefect.yaml', text: fs.readFileSync('prefect.yaml', 'utf8') } });
+  fs.writeFileSync(`${project.dir}/worker-with-manifest.template.yaml`, toYaml(withManifest));
   const names = commandScripts();
   helps = await runAll(names, (name) => run(name, ['--help']));
   unknown = await runAll(names, (name) => run(name, ['--no-such-flag']));
@@ -104,6 +107,19 @@ describe('every command', () => {
       expect({ name, code: unknown[i]!.code }).toEqual({ name, code: 2 });
       expect(unknown[i]!.stderr).toMatch(new RegExp(`^${name}: unknown flag --no-such-flag\\nusage: npm run ${name} -- .*\\(--help lists every flag\\)\\n$`));
     });
+  });
+});
+
+describe('launch-url', () => {
+  it('checks against the YAML form synth writes, and takes --flag=value', async () => {
+    const args = ['--template-url=https://b.s3.eu-west-1.amazonaws.com/t.json', '--region=eu-west-1', '--template=worker-with-manifest.template.yaml', '--param=MaxWorkers=5'];
+    const result = await run('launch-url', args);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=eu-west-1#\/stacks\/quickcreate\?templateURL=.*&param_MaxWorkers=5\n\[!\[Launch Stack\]/);
+    const refused = await run('launch-url', [...args.slice(0, 3), '--param=PrefectAuthMode=none', '--param=PrefectAuthSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:k-AbCdEf']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^launch-url: rule NoCredentialWithoutAuth fails for PrefectAuthMode=none, PrefectAuthSecretArn=arn:.*: PrefectAuthMode is none/);
   });
 });
 

@@ -2,6 +2,7 @@
  * The console "quick-create" link that launches a published template in one click, with
  * non-secret parameters prefilled. Pure: the same inputs give the same URL.
  */
+import type { Flag } from '../cli/flags';
 import { LaunchUrlError } from '../errors';
 import { isKnownRegion, regionPseudoParameters } from '../parameters/regions';
 import type { RuleOutcome } from '../parameters/rules';
@@ -19,6 +20,13 @@ export interface QuickCreate {
 }
 
 const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+export const DEFAULT_STACK_NAME = 'prefect-workers';
+
+/** The flags of every command that prints a quick-create link (launch-url, publish). */
+export const QUICK_CREATE_FLAGS = {
+  'stack-name': { type: 'string', placeholder: 'NAME', description: `stack name the quick-create form proposes (default ${DEFAULT_STACK_NAME})` },
+  param: { type: 'string', placeholder: 'NAME=VALUE', multiple: true, description: 'prefill a parameter in the quick-create URL of each template that has it' },
+} as const satisfies Readonly<Record<string, Flag>>;
 
 export function consoleDomain(region: string): string {
   if (region.startsWith('cn-')) return 'console.amazonaws.cn';
