@@ -4,6 +4,8 @@
 // test/support/jest/noProcesses.ts) and "integration" (moto_server, cfn-lint, the scripts).
 // Every run gets its own temporary directory, removed at the end (test/support/jest/).
 const common = {
+  // The transform cache lives with the dependencies, not in the system's temporary directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -13,8 +15,6 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // The transform cache lives with the dependencies, not in the system's temporary directory.
-  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   globalSetup: '<rootDir>/test/support/jest/globalSetup.cjs',
   globalTeardown: '<rootDir>/test/support/jest/globalTeardown.cjs',
   // Integration tests start moto_server and run cfn-lint; give them room on a 2-core machine.
