@@ -1,6 +1,6 @@
 /**
- * Errors of the command-line scripts. runCli (args.ts) prints a UsageError with the usage and
- * exits 2; any other error exits 1 with its message.
+ * Errors of the command-line scripts. runCommand (cli/runCommand.ts) prints a UsageError with
+ * the usage and exits 2; any other error exits 1 with its message on one line.
  */
 import { PrefectEcsStackError } from '../../lambdas/common/PrefectEcsStackError';
 

@@ -28,9 +28,9 @@ describe('synth options from stack.config.yaml and flags', () => {
 
   it('reads the file, resolves the manifest next to it, and lets a flag win', () => {
     write('prefect.yaml', MANIFEST);
-    const config = write('stack.config.yaml', 'workPoolName: etl\nscaling:\n  maxWorkers: 5\nmanifest: prefect.yaml\n');
+    const config = write('stack.config.yaml', 'workPoolName: ecs-pool\nscaling:\n  maxWorkers: 5\nmanifest: prefect.yaml\n');
     const resolved = resolveStackOptions({ 'stack-config': config, 'max-workers': '7' });
-    expect(resolved.options.workPoolName).toBe('etl');
+    expect(resolved.options.workPoolName).toBe('ecs-pool');
     expect(resolved.options.scaling).toEqual({ maxWorkers: 7 });
     expect(resolved.options.manifest!.text).toBe(MANIFEST);
     expect(resolved.values.manifest).toBe(path.join(dir, 'prefect.yaml'));

@@ -33,9 +33,11 @@ export const STACK_OPTIONS: readonly OptionSpec[] = [
   { key: 'logRetentionDays', flag: 'log-retention-days', kind: 'integer', placeholder: 'DAYS', description: 'default of LogRetentionDays' },
   { key: 'scaling.minWorkers', flag: 'min-workers', kind: 'integer', placeholder: 'N', description: 'default of MinWorkers' },
   { key: 'scaling.maxWorkers', flag: 'max-workers', kind: 'integer', placeholder: 'N', description: 'default of MaxWorkers' },
-  { key: 'scaling.runsPerWorker', flag: 'runs-per-worker', kind: 'integer', placeholder: 'N', description: 'default of RunsPerWorker' },
+  { key: 'scaling.submissionsPerWorker', flag: 'submissions-per-worker', kind: 'integer', placeholder: 'N', description: 'default of SubmissionsPerWorker' },
   { key: 'scaling.lookaheadSeconds', flag: 'lookahead-seconds', kind: 'integer', placeholder: 'SECONDS', description: 'default of LookaheadSeconds' },
   { key: 'scaling.idleGraceSeconds', flag: 'idle-grace-seconds', kind: 'integer', placeholder: 'SECONDS', description: 'default of IdleGraceSeconds' },
+  { key: 'scaling.stuckPendingSeconds', flag: 'stuck-pending-seconds', kind: 'integer', placeholder: 'SECONDS', description: 'default of StuckPendingSeconds' },
+  { key: 'scaling.stuckPendingAction', flag: 'stuck-pending-action', kind: 'string', placeholder: 'ACTION', description: 'default of StuckPendingAction: reschedule, crash or off' },
   { key: 'manifest', flag: 'manifest', kind: 'file', placeholder: 'FILE', description: 'your prefect.yaml with ecr_triggers, validated and stored in the stack for the registrar' },
 ];
 
