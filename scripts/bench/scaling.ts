@@ -1,21 +1,16 @@
 /**
- * npm run bench:scaling -- [--trace NAME|FILE] [--worker-start SECONDS] [--json] [--readme | --update-readme] (--help)
+ * npm run bench:scaling -- [--trace NAME|FILE] [--worker-start SECONDS] [--json]
  *
  * Simulates how each scaling policy serves workload traces, with the real scaler policy module
  * and the stack's default settings, on the semantics of the Prefect ECS worker the stack runs
  * (scripts/bench/scaling/simulate.ts). Without --trace it runs every built-in trace; without
  * --worker-start it reports 60 s (the targets) and also 30 s and 120 s. --json prints one JSON
- * object per worker start, one per line. --readme prints the README's scaling table (60 s, every
- * built-in trace) and --update-readme writes it into README.md.
+ * object per worker start, one per line; `npm run readme` renders the README's table from it.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { defineCommand, type FlagValues } from '../lib/cli/flags';
 import { runCommand } from '../lib/cli/runCommand';
-import { FlagValueError, ReadmeError } from '../lib/errors';
-import { ROOT } from '../lib/paths';
-import { defaultSettings, SCALING_TABLE_BLOCK, TARGET_WORKER_START_SECONDS } from './scaling/defaults';
-import { writeBlock } from './scaling/readmeTable';
+import { FlagValueError } from '../lib/errors';
+import { defaultSettings, TARGET_WORKER_START_SECONDS } from './scaling/defaults';
 import { benchReport, POLICY_NAMES, runBench, type TraceResult } from './scaling/run';
 import type { SimulationSettings } from './scaling/simulate';
 import { BUILT_IN_TRACES, builtInTraceNames, loadTraceFile, type Trace } from './scaling/traces';
@@ -24,8 +19,6 @@ const FLAGS = {
   trace: { type: 'string', placeholder: 'NAME|FILE', description: 'one built-in trace, or a trace file (format in scripts/bench/scaling/traces.ts); default: every built-in trace' },
   'worker-start': { type: 'string', placeholder: 'SECONDS', description: `worker start time, 0-3600 (default: ${TARGET_WORKER_START_SECONDS}, the targets, then 30 and 120)` },
   json: { type: 'boolean', description: 'print one JSON object per worker start, one per line' },
-  readme: { type: 'boolean', description: 'print the README\'s scaling table' },
-  'update-readme': { type: 'boolean', description: 'write the README\'s scaling table into README.md' },
 } as const;
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
@@ -52,17 +45,6 @@ function traceOf(name: string): Trace {
 }
 
 function main(flags: FlagValues<typeof FLAGS>): number {
-  if (flags.readme) {
-    console.log(SCALING_TABLE_BLOCK.render());
-    return 0;
-  }
-  if (flags['update-readme']) {
-    const file = path.join(ROOT, 'README.md');
-    const updated = writeBlock(fs.readFileSync(file, 'utf8'), SCALING_TABLE_BLOCK.name, SCALING_TABLE_BLOCK.render());
-    if (updated === undefined) throw new ReadmeError(`README.md has no figures:${SCALING_TABLE_BLOCK.name} block to update`);
-    fs.writeFileSync(file, updated);
-    return 0;
-  }
   const traces = flags.trace ? [traceOf(flags.trace)] : BUILT_IN_TRACES.map((make) => make());
   let starts = [TARGET_WORKER_START_SECONDS, 30, 120];
   const start = flags['worker-start'];

@@ -2,7 +2,7 @@
 import { SCALER_TICK_SECONDS } from '../../../lambdas/scaler/policy';
 import { SUBMIT_SECONDS } from '../../../lambdas/scaler/prefectWorker';
 import { resolveWorkerStackOptions } from '../../../templates/parameters/options';
-import { renderScalingTable, type ReadmeBlock } from './readmeTable';
+import { renderScalingTable } from './readmeTable';
 import { benchReport, runBench } from './run';
 import type { SimulationSettings } from './simulate';
 import { BUILT_IN_TRACES } from './traces';
@@ -16,12 +16,8 @@ export function defaultSettings(workerStartSeconds: number): SimulationSettings 
 }
 
 /** The README's scaling table: every built-in trace at the target worker start. */
-export const SCALING_TABLE_BLOCK: ReadmeBlock = {
-  name: 'scaling-table',
-  command: 'npm run bench:scaling -- --readme',
-  render() {
-    const settings = defaultSettings(TARGET_WORKER_START_SECONDS);
-    const report = benchReport(settings, BUILT_IN_TRACES.map((make) => runBench(make(), settings)));
-    return renderScalingTable(report.settings, report.traces);
-  },
-};
+export function scalingTable(): string {
+  const settings = defaultSettings(TARGET_WORKER_START_SECONDS);
+  const report = benchReport(settings, BUILT_IN_TRACES.map((make) => runBench(make(), settings)));
+  return renderScalingTable(report.settings, report.traces);
+}

@@ -3,6 +3,9 @@
  * scratch copy of the project. `npm run readme` rewrites them; test/integration/readme.test.ts
  * fails when README.md differs. Adding a block is one entry here plus its markers in README.md.
  */
+import { TARGET_WORKER_START_SECONDS } from '../../bench/scaling/defaults';
+import { scalingTableFromJson } from '../../bench/scaling/readmeTable';
+import { ReadmeError } from '../errors';
 import { renderCommandReference } from './commandReference';
 import { renderCostTable } from './costTable';
 import type { ScratchProject } from '../scratchProject';
@@ -15,11 +18,16 @@ export interface ReadmeBlock {
   readonly render: (project: ScratchProject) => Promise<string>;
 }
 
+/** The scaling table: the benchmark's JSON report at the worker start the targets use. */
+async function renderScalingTable(project: ScratchProject): Promise<string> {
+  const table = scalingTableFromJson(await project.npmOk('bench:scaling', ['--json']), TARGET_WORKER_START_SECONDS);
+  if (!table) throw new ReadmeError(`npm run bench:scaling -- --json printed no report for a ${TARGET_WORKER_START_SECONDS} s worker start`);
+  return table;
+}
+
 export const README_BLOCKS: readonly ReadmeBlock[] = [
-  { name: 'cost-table', render: renderCostTable },
   { name: 'template-sizes', render: renderTemplateSizes },
+  { name: 'scaling-table', render: renderScalingTable },
+  { name: 'cost-table', render: renderCostTable },
   { name: 'command-reference', render: renderCommandReference },
-  // The scaling table (README "What it costs and how fast it reacts") belongs here as
-  //   { name: 'scaling-table', render: async (p) => scalingTable(await p.npmOk('bench:scaling', ['--json'])) }
-  // with a renderer of the benchmark's JSON lines, once its markers are in README.md.
 ];

@@ -7,15 +7,10 @@ import path from 'node:path';
 import { ROOT } from '../paths';
 import type { ScratchProject } from '../scratchProject';
 
-/** npm scripts that run a scripts/ file but are steps of other commands, not commands of their own. */
-const NOT_COMMANDS: Readonly<Record<string, string>> = {
-  generate: 'a step of npm ci, synth and typecheck',
-};
-
 export function commandScripts(): string[] {
   const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   return Object.entries(scripts)
-    .filter(([name, line]) => /(^|&& )tsx scripts\/\S+\.ts$/.test(line) && !(name in NOT_COMMANDS))
+    .filter(([, line]) => /(^|&& )tsx scripts\/\S+\.ts$/.test(line))
     .map(([name]) => name);
 }
 
