@@ -33,7 +33,7 @@ const PUBLISH = ['--bucket-prefix', 'pes-cli', '--regions', 'us-east-1'];
 const PREVIEW = ['--manifest', 'prefect.yaml', '--repo', 'flows/etl', '--tag', 'v1', '--digest', DIGEST];
 
 /** [command, arguments, exit status, the one line on stderr] */
-export const BAD_INPUT: readonly (readonly [string, readonly string[], 1 | 2, RegExp])[] = [
+const BAD_INPUT: readonly (readonly [string, readonly string[], 1 | 2, RegExp])[] = [
   ['synth', ['--max-workers', 'lots'], 1, /^synth: --max-workers must be a whole number from 1 to 100 \(got "lots"\)$/],
   ['synth', ['--manifest', 'scripts'], 1, /^synth: --manifest scripts is a directory, not a file$/],
   ['synth', ['--stack-config', 'nope.yaml'], 1, /^synth: --stack-config nope\.yaml does not exist$/],
