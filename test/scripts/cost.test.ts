@@ -35,13 +35,15 @@ describe('cost estimate', () => {
     ['an unknown parameter', 'server', { Nope: '1' }, /^--param Nope is neither a template parameter nor a usage assumption/],
     ['a value the template does not allow', 'server', { DbInstanceClass: 'db.x1.huge' }, /^--param DbInstanceClass must be one of db\.t4g\.micro/],
     ['negative storage', 'server', { DbAllocatedStorage: '-100' }, /^--param DbAllocatedStorage must be at least 20 \(got "-100"\)$/],
-    ['a negative worker count', 'worker', { MinWorkers: '-3' }, /^--param MinWorkers must be at least 0 \(got "-3"\)$/],
-    ['a word for a worker count', 'worker', { MaxWorkers: 'abc' }, /^--param MaxWorkers must be a number \(got "abc"\)$/],
+    ['a negative worker count', 'worker', { MinWorkers: '-3' }, /^--param MinWorkers must be one of 0\|1\|.*\|10 \(got "-3"\)$/],
+    ['a word for a worker count', 'worker', { MaxWorkers: 'abc' }, /^--param MaxWorkers must be a whole number from 1 to 100 .*\(got "abc"\)$/],
+    ['a word for a Number', 'worker', { SubmissionsPerWorker: 'many' }, /^--param SubmissionsPerWorker must be a number \(got "many"\)$/],
     ['a negative usage', 'server', { DataGbPerMonth: '-1' }, /^--param DataGbPerMonth must be a non-negative number/],
     ['a usage that is not a number', 'worker', { LogGbPerMonth: '' }, /^--param LogGbPerMonth must be a non-negative number \(got ""\)$/],
     ['more worker-hours than MaxWorkers can run in a month', 'worker', { WorkerHoursPerMonth: '5000' }, /^--param WorkerHoursPerMonth=5000 is more than MaxWorkers=3 can run in a month \(3 x 730 h = 2190 h\)/],
-    ['more workers kept than MaxWorkers allows', 'worker', { MinWorkers: '9', MaxWorkers: '2' }, /MinWorkers=9 .*MaxWorkers=2/],
-    ['a combination the Rules reject', 'server', { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', ServerDomainName: '' }, /^rule CertificateNeedsDomain fails for CertificateArn=arn:aws:acm:.*, ServerDomainName=: With CertificateArn, give ServerDomainName/],
+    ['more workers kept than MaxWorkers allows (the template\'s Rules)', 'worker', { MinWorkers: '9', MaxWorkers: '2' }, /^rule MinWorkersAtMostMaxWorkers fails for MinWorkers=9, MaxWorkers=2/],
+    ['more workers kept than the default MaxWorkers allows', 'worker', { MinWorkers: '9' }, /^MinWorkers=9 keeps more workers than MaxWorkers=3 allows/],
+    ['a combination the Rules reject', 'server', { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', ServerDomainName: '' }, /^rule HttpsNeedsDomainAndZone fails for CertificateArn=arn:aws:acm:.*, ServerDomainName=: With CertificateArn, give ServerDomainName/],
   ])('rejects %s, naming it', (_name, stack, overrides, message) => {
     const template = stack === 'server' ? server : worker;
     expect(() => resolveInputs(template, overrides)).toThrow(message);
