@@ -133,7 +133,8 @@ describe('npm run publish (the command)', () => {
 
   it.each<[string, string[], RegExp]>([
     ['a NoEcho parameter', ['--param', 'PrefectAuthValue=secret'], /--param PrefectAuthValue is NoEcho/],
-    ['a value of the wrong type', ['--param', 'MaxWorkers=lots'], /--param MaxWorkers must be a number/],
+    ['a value of the wrong type', ['--param', 'SubmissionsPerWorker=lots'], /--param SubmissionsPerWorker must be a number/],
+    ['a combination the template\'s Rules reject', ['--param', 'MinWorkers=9', '--param', 'MaxWorkers=2'], /rule MinWorkersAtMostMaxWorkers fails/],
     ['an unknown region after a good one', ['--regions', 'us-east-1,us-east-9'], /--regions has "us-east-9", which is not an AWS region/],
     ['a bad stack name', ['--stack-name', 'my_stack'], /--stack-name must start with a letter/],
     ['a bad synth option', ['--max-workers', '0'], /--max-workers must be a whole number from 1 to 100/],

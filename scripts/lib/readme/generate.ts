@@ -1,7 +1,7 @@
 /** Renders every generated block of README.md in one scratch copy of the project. */
+import { scratchProject, type ScratchProject } from '../scratchProject';
 import { README_BLOCKS } from './blocks';
 import { readBlock, replaceBlock } from './markers';
-import { scratchProject } from '../scratchProject';
 
 export interface GeneratedReadme {
   readonly text: string;
@@ -9,8 +9,9 @@ export interface GeneratedReadme {
   readonly changed: readonly string[];
 }
 
-export async function generateReadme(readme: string, blocks = README_BLOCKS): Promise<GeneratedReadme> {
-  const project = scratchProject();
+/** In a fresh scratch copy, or in `given` (a fresh one a caller goes on using; it is not removed). */
+export async function generateReadme(readme: string, blocks = README_BLOCKS, given?: ScratchProject): Promise<GeneratedReadme> {
+  const project = given ?? scratchProject();
   try {
     let text = readme;
     const changed: string[] = [];
@@ -21,6 +22,6 @@ export async function generateReadme(readme: string, blocks = README_BLOCKS): Pr
     }
     return { text, changed };
   } finally {
-    project.remove();
+    if (!given) project.remove();
   }
 }
