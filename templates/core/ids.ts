@@ -51,6 +51,10 @@ export const Param = {
   DbAllocatedStorage: 'DbAllocatedStorage',
   DbBackupRetentionDays: 'DbBackupRetentionDays',
   DbMultiAz: 'DbMultiAz',
+  ServerReplicas: 'ServerReplicas',
+  ServerMaxReplicas: 'ServerMaxReplicas',
+  ServerRequestsPerTask: 'ServerRequestsPerTask',
+  CacheNodeType: 'CacheNodeType',
 } as const;
 export type ParamId = (typeof Param)[keyof typeof Param];
 
@@ -76,6 +80,9 @@ export const Cond = {
   InternetFacing: 'InternetFacingLoadBalancer',
   InternetFacingThroughNat1: 'InternetFacingThroughNatGateway1',
   InternetFacingThroughNat2: 'InternetFacingThroughNatGateway2',
+  HighAvailability: 'ServerHighAvailability',
+  SingleServer: 'SingleServerTask',
+  DatabaseMultiAz: 'DatabaseMultiAz',
 } as const;
 export type CondId = (typeof Cond)[keyof typeof Cond];
 
@@ -168,6 +175,16 @@ export const Res = {
   ServerTaskRole: 'ServerTaskRole',
   ServerTaskDefinition: 'ServerTaskDefinition',
   ServerService: 'ServerService',
+  ServerApiTaskDefinition: 'ServerApiTaskDefinition',
+  BackgroundServicesTaskDefinition: 'BackgroundServicesTaskDefinition',
+  BackgroundServicesService: 'BackgroundServicesService',
+  ServerApiScalableTarget: 'ServerApiScalableTarget',
+  ServerApiScalingPolicy: 'ServerApiScalingPolicy',
+  CacheAuthSecret: 'CacheAuthSecret',
+  CacheSubnetGroup: 'CacheSubnetGroup',
+  CacheSecurityGroup: 'CacheSecurityGroup',
+  CacheIngressFromServer: 'CacheIngressFromServer',
+  Cache: 'Cache',
   LoadBalancer5xxAlarm: 'LoadBalancer5xxAlarm',
   UnhealthyServerAlarm: 'UnhealthyServerAlarm',
   DatabaseCpuAlarm: 'DatabaseCpuAlarm',

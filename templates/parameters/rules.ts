@@ -6,8 +6,9 @@
  * no Fn::Join, no arithmetic. test/policy/checks/rulesUseOnlyRuleFunctions.ts enforces it.
  */
 import { and, contains, equals, isEmpty, not, or, ref } from '../core/cfn';
-import { Param } from '../core/ids';
+import { Param, type ParamId } from '../core/ids';
 import type { TemplateRule } from '../core/template';
+import { MAX_SERVER_REPLICAS } from '../server/constants';
 import { MAX_MIN_WORKERS } from './options';
 
 type Rules = Record<string, TemplateRule>;
@@ -47,22 +48,27 @@ export function connectionRules(): Rules {
 }
 
 /**
- * MinWorkers <= MaxWorkers. Rules cannot compare numbers, so the comparison is spelled out:
- * MinWorkers takes one of 0..MAX_MIN_WORKERS (AllowedValues) and MaxWorkers is a canonical
- * decimal (AllowedPattern, no leading zero), so only a MaxWorkers below MAX_MIN_WORKERS can be
- * exceeded, and for each such value one assertion lists the MinWorkers values it admits.
+ * low <= high for two whole-number parameters. Rules cannot compare numbers, so the comparison
+ * is spelled out: low takes one of 0..maxLow (AllowedValues, or fewer) and high is a canonical
+ * decimal (AllowedPattern, no leading zero), so only a high below maxLow can be exceeded, and for
+ * each such value one assertion lists the values of low it admits.
  */
-export function scalingRules(): Rules {
-  const maxWorkers = ref(Param.MaxWorkers);
-  const small = numbersUpTo(MAX_MIN_WORKERS - 1).slice(1);
+function atMost(low: ParamId, high: ParamId, maxLow: number, description: (max: string) => string): TemplateRule {
+  const highValue = ref(high);
+  const small = numbersUpTo(maxLow - 1).slice(1);
   return {
-    MinWorkersAtMostMaxWorkers: {
-      RuleCondition: contains(small, maxWorkers),
-      Assertions: small.map((max) => ({
-        Assert: or(not(equals(maxWorkers, max)), contains(numbersUpTo(Number(max)), ref(Param.MinWorkers))),
-        AssertDescription: `MaxWorkers is ${max}: MinWorkers must be ${max} or less.`,
-      })),
-    },
+    RuleCondition: contains(small, highValue),
+    Assertions: small.map((max) => ({
+      Assert: or(not(equals(highValue, max)), contains(numbersUpTo(Number(max)), ref(low))),
+      AssertDescription: description(max),
+    })),
+  };
+}
+
+/** MinWorkers <= MaxWorkers (MinWorkers is one of 0..MAX_MIN_WORKERS). */
+export function scalingRules(): Rules {
+  return {
+    MinWorkersAtMostMaxWorkers: atMost(Param.MinWorkers, Param.MaxWorkers, MAX_MIN_WORKERS, (max) => `MaxWorkers is ${max}: MinWorkers must be ${max} or less.`),
   };
 }
 
@@ -82,11 +88,24 @@ export function registrarNeedsManifest(): Rules {
   };
 }
 
-/** Combinations of the server stack's network, load balancer and HTTPS settings. */
+/** ServerReplicas <= ServerMaxReplicas (ServerReplicas is one of 1..MAX_SERVER_REPLICAS). */
+function serverReplicaRules(): Rules {
+  return {
+    ServerReplicasAtMostMax: atMost(
+      Param.ServerReplicas,
+      Param.ServerMaxReplicas,
+      MAX_SERVER_REPLICAS,
+      (max) => `ServerMaxReplicas is ${max}: ServerReplicas must be ${max} or less (or raise ServerMaxReplicas).`,
+    ),
+  };
+}
+
+/** Combinations of the server stack's network, load balancer, HTTPS and replica settings. */
 export function serverRules(): Rules {
   const existingVpc = given(Param.VpcId);
   const internetFacing = equals(ref(Param.LoadBalancerScheme), 'internet-facing');
   return {
+    ...serverReplicaRules(),
     ExistingVpcNeedsSubnets: {
       RuleCondition: existingVpc,
       Assertions: [{ Assert: given(Param.PrivateSubnetIds), AssertDescription: 'With VpcId, give PrivateSubnetIds (two or more, in different zones).' }],

@@ -4,6 +4,7 @@
  */
 import { FARGATE_SIZES } from '../core/constants';
 import { Param } from '../core/ids';
+import { CACHE_NODE_TYPES, MAX_SERVER_MAX_REPLICAS, MAX_SERVER_REPLICAS } from '../server/constants';
 import type { ResolvedWorkerStackOptions } from './options';
 import { PINNED_IMAGE_PATTERN, SUBNET_IDS_PATTERN } from './patterns';
 import type { Group } from './types';
@@ -105,6 +106,45 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
       },
     },
     {
+      label: 'Server high availability',
+      parameters: {
+        // Strings with exact allowed forms, so the ServerReplicasAtMostMax Rule can compare them.
+        [Param.ServerReplicas]: {
+          label: 'Server replicas',
+          parameter: {
+            Type: 'String',
+            Description: `1: one task runs the API, UI and background services. 2 to ${MAX_SERVER_REPLICAS}: high availability, that many API tasks at least (autoscaled up to ServerMaxReplicas), one background-services task, an ElastiCache for Valkey cache; needs an image with prefect-redis (the official prefecthq/prefect images have it).`,
+            Default: '1',
+            AllowedValues: Array.from({ length: MAX_SERVER_REPLICAS }, (_, i) => String(i + 1)),
+          },
+        },
+        [Param.ServerMaxReplicas]: {
+          label: 'Maximum API tasks',
+          parameter: {
+            Type: 'String',
+            Description: `With ServerReplicas 2 or more: the most API tasks autoscaling runs (ServerReplicas to ${MAX_SERVER_MAX_REPLICAS}).`,
+            Default: '4',
+            AllowedPattern: `^([1-9]|1[0-9]|${MAX_SERVER_MAX_REPLICAS})$`,
+            ConstraintDescription: `must be a whole number from 1 to ${MAX_SERVER_MAX_REPLICAS} without leading zeros`,
+          },
+        },
+        [Param.ServerRequestsPerTask]: {
+          label: 'Requests per API task (per minute)',
+          parameter: {
+            Type: 'Number',
+            Description: 'With ServerReplicas 2 or more: the load balancer requests per API task per minute that autoscaling keeps to (ALBRequestCountPerTarget).',
+            Default: 1000,
+            MinValue: 10,
+            MaxValue: 100000,
+          },
+        },
+        [Param.CacheNodeType]: {
+          label: 'Cache node type',
+          parameter: { Type: 'String', Description: 'With ServerReplicas 2 or more: the ElastiCache for Valkey node type (a primary and a replica).', Default: CACHE_NODE_TYPES[0], AllowedValues: CACHE_NODE_TYPES },
+        },
+      },
+    },
+    {
       label: 'Database',
       parameters: {
         [Param.DbInstanceClass]: {
@@ -119,9 +159,15 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Backup retention (days)',
           parameter: { Type: 'Number', Description: 'Automated backups kept this many days.', Default: 7, MinValue: 1, MaxValue: 35 },
         },
+        // A default that depends on ServerReplicas: "auto" and the DatabaseMultiAz Condition.
         [Param.DbMultiAz]: {
           label: 'Multi-AZ',
-          parameter: { Type: 'String', Description: 'A standby in a second zone (doubles the database cost).', AllowedValues: ['true', 'false'], Default: 'false' },
+          parameter: {
+            Type: 'String',
+            Description: 'A standby in a second zone (doubles the database cost): true, false, or auto (Multi-AZ when ServerReplicas is 2 or more).',
+            AllowedValues: ['auto', 'true', 'false'],
+            Default: 'auto',
+          },
         },
       },
     },

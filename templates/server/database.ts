@@ -4,8 +4,8 @@
  * appears in the template.
  */
 import { RDS } from 'cloudform';
-import { getAtt, keepOnDeleteAndReplace, ref, sub } from '../core/cfn';
-import { Param, Res } from '../core/ids';
+import { getAtt, iff, keepOnDeleteAndReplace, ref, sub } from '../core/cfn';
+import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER, POSTGRES_VERSION } from './constants';
 import { privateSubnetsValue } from './vpc';
@@ -29,7 +29,8 @@ export function buildDatabase(): TemplateFragment {
           MasterUsername: DATABASE_USER,
           Port: String(DATABASE_PORT),
           PubliclyAccessible: false,
-          MultiAZ: ref(Param.DbMultiAz),
+          // DbMultiAz: true, false, or auto = Multi-AZ with several server replicas (highAvailability.ts).
+          MultiAZ: iff(Cond.DatabaseMultiAz, true, false),
           BackupRetentionPeriod: ref(Param.DbBackupRetentionDays),
           DeletionProtection: true,
           CopyTagsToSnapshot: true,

@@ -1,7 +1,8 @@
 /**
- * The published self-hosted stack: a Prefect 3 server (RDS PostgreSQL, ALB, one Fargate task)
- * and the whole worker stack pointed at it, built from the same worker builders. The Lambdas run
- * in the VPC's private subnets because the API may be internal.
+ * The published self-hosted stack: a Prefect 3 server (RDS PostgreSQL, ALB, one Fargate task,
+ * or with ServerReplicas >= 2 autoscaled API tasks, a background-services task and ElastiCache
+ * for Valkey) and the whole worker stack pointed at it, built from the same worker builders. The
+ * Lambdas run in the VPC's private subnets because the API may be internal.
  */
 import { ref } from '../core/cfn';
 import { Res } from '../core/ids';
@@ -9,7 +10,9 @@ import { mergeFragments, stackTemplate, type StackTemplate } from '../core/templ
 import { buildParameterInterface, buildParameters } from '../parameters/buildParameters';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../parameters/options';
 import { buildServerAlarms } from '../server/alarms';
+import { buildCache } from '../server/cache';
 import { buildDatabase } from '../server/database';
+import { buildHighAvailability } from '../server/highAvailability';
 import { buildLoadBalancer, serverApiUrl } from '../server/loadBalancer';
 import { buildServerOutputs } from '../server/outputs';
 import { buildApiReadiness } from '../server/readiness';
@@ -44,13 +47,15 @@ export function buildServerStack(options: WorkerStackOptions = {}): StackTemplat
     buildDatabase(),
     buildLoadBalancer(),
     buildServerService(),
+    buildHighAvailability(),
+    buildCache(),
     buildApiReadiness(),
     buildServerAlarms(),
     buildServerOutputs(),
     ...workerFragments(resolved, serverContext()),
   ]);
   return stackTemplate(
-    'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
+    'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB; with ServerReplicas >= 2 autoscaled API tasks and ElastiCache for Valkey) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
     buildParameterInterface(resolved, 'server'),
     merged,
   );

@@ -1,6 +1,7 @@
 import { PrefectEnv } from '../../lambdas/common/env';
 import { toJson } from '../../templates/core/serialize';
 import { buildServerStack } from '../../templates/stacks/server';
+import { resolveUnder } from '../policy/resolve';
 import { expectGolden } from '../support/stacks';
 import { resourcesOfType, type Json } from '../support/template';
 
@@ -31,7 +32,7 @@ describe('self-hosted server stack', () => {
       DeletionProtection: true,
       Port: '5432',
       BackupRetentionPeriod: { Ref: 'DbBackupRetentionDays' },
-      MultiAZ: { Ref: 'DbMultiAz' },
+      MultiAZ: { 'Fn::If': ['DatabaseMultiAz', true, false] },
       DBInstanceClass: { Ref: 'DbInstanceClass' },
     });
     expect(Number(db.Properties.EngineVersion.split('.')[0])).toBeGreaterThanOrEqual(16);
@@ -77,10 +78,12 @@ describe('self-hosted server stack', () => {
     expect(resources.HttpsListener.Condition).toBe('UseHttps');
   });
 
-  it('runs the background services exactly once: one task, never two during a deployment', () => {
-    expect(resources.ServerService.Properties.DesiredCount).toBe(1);
-    expect(resources.ServerService.Properties.DeploymentConfiguration).toMatchObject({ MaximumPercent: 100, MinimumHealthyPercent: 0 });
-    expect(resources.ServerTaskDefinition.Properties.ContainerDefinitions[0].Command).toEqual(['prefect', 'server', 'start', '--host', '0.0.0.0', '--port', '4200']);
+  it('runs the background services exactly once by default: one task, never two during a deployment', () => {
+    const single = resolveUnder(template as never) as Json;
+    expect(single.Resources.ServerService.Properties.DesiredCount).toBe(1);
+    expect(single.Resources.ServerService.Properties.DeploymentConfiguration).toMatchObject({ MaximumPercent: 100, MinimumHealthyPercent: 0 });
+    expect(single.Resources.ServerService.Properties.TaskDefinition).toEqual({ Ref: 'ServerTaskDefinition' });
+    expect(single.Resources.ServerTaskDefinition.Properties.ContainerDefinitions[0].Command).toEqual(['prefect', 'server', 'start', '--host', '0.0.0.0', '--port', '4200']);
   });
 
   it('points the whole worker stack at the server with the shared auth string, Lambdas inside the VPC', () => {

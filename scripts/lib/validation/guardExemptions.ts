@@ -16,15 +16,15 @@ export type GuardExemption = Exemption;
 export const GUARD_EXEMPTIONS: readonly GuardExemption[] = [
   {
     rule: 'ecs_task_definition_nonroot_user_check',
-    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition'],
+    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition', 'ServerApiTaskDefinition', 'BackgroundServicesTaskDefinition'],
     reason:
       'CT.ECS.PR.3: the upstream prefect and prefect-aws images run as root and has no other user; forcing a UID breaks it. The container has a read-only root filesystem and no inbound network instead.',
   },
   {
     rule: 'ecs_task_definition_memory_hard_limit_check',
-    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition'],
+    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition', 'ServerApiTaskDefinition', 'BackgroundServicesTaskDefinition'],
     reason:
-      'CT.ECS.PR.7: on Fargate the task-level Memory (from the WorkerSize/ServerSize parameter) is the hard limit; a container literal would have to repeat a parameter value, which the rule cannot read.',
+      'CT.ECS.PR.7: on Fargate the task-level Memory (from the WorkerSize/ServerSize parameter) is the hard limit; a container literal would have to repeat a parameter value, which the rule cannot read. The background-services task\'s two containers (migration, then services) have none: each claiming the whole task would exceed it.',
   },
   {
     rule: 'ecs_service_assign_public_ip_disabled_check',

@@ -50,7 +50,7 @@ export const NAG_EXEMPTIONS: readonly NagExemption[] = [
   { rule: 'AwsSolutions-IAM4', resources: ['FlowRunTaskRole'], reason: 'The managed policies of the flow-run task role are the user\'s choice (FlowRunManagedPolicyArns): what their flows may access.' },
   {
     rule: 'AwsSolutions-ECS2',
-    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition'],
+    resources: ['WorkerTaskDefinition', 'ServerTaskDefinition', 'ServerApiTaskDefinition', 'BackgroundServicesTaskDefinition'],
     reason: 'The environment holds plain settings (API URL, pool, ports, paths); credentials and the database password reach the containers through Secrets (test/policy noSecretInEnvironment).',
   },
   {
@@ -58,6 +58,12 @@ export const NAG_EXEMPTIONS: readonly NagExemption[] = [
     resources: ['PrefectAuthSecret', 'ScalerWebhookTokenSecret', 'ServerAuthSecret'],
     reason:
       'Rotating these needs the other side to change in step: a Prefect Cloud API key is issued by Prefect, the webhook token is typed into a Prefect Automation, the server auth string is read by the server at start. Rotate by updating the secret and restarting (README "Security model").',
+  },
+  {
+    rule: 'AwsSolutions-SMG4',
+    resources: ['CacheAuthSecret'],
+    reason:
+      'The cache\'s AUTH token changes on the replication group (ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE, then SET) in step with the server tasks that read it at start; a rotation Lambda would need the ElastiCache API and a restart of both server services. README "Self-hosted Prefect" says how.',
   },
   {
     rule: 'AwsSolutions-L1',

@@ -22,10 +22,14 @@ export const PARAMETER_SAMPLES: Readonly<Partial<Record<ParamId, readonly string
   CertificateArn: ['arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b'],
   ServerDomainName: ['prefect.example.com'],
   HostedZoneId: ['Z0123456789ABCDEFGHIJ'],
+  // High availability (2, 3 API tasks) and a maximum that the Rule holds ServerReplicas to.
+  ServerReplicas: ['2', '3'],
+  ServerMaxReplicas: ['2'],
 };
 
 /**
- * Parameters no Condition reads that the matrix still varies, with why: the engine's RDS checks
- * depend on the value, so both must pass.
+ * Parameters no Condition reads that the matrix should still vary, with why. None at present:
+ * DbMultiAz, varied here for the engine's RDS checks until issue 14, is read by the
+ * DatabaseMultiAz Condition now.
  */
-export const ALSO_VARIED: readonly ParamId[] = ['DbMultiAz'];
+export const ALSO_VARIED: readonly ParamId[] = [];
