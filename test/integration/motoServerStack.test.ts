@@ -1,23 +1,27 @@
 /**
  * The SAM-expanded self-hosted stack is created in moto_server (the RDS port is set explicitly)
- * and reaches CREATE_COMPLETE with the server, database, load balancer and worker resources.
+ * and reaches CREATE_COMPLETE with the server, database, load balancer and worker resources, in
+ * the single-task and the high-availability mode (test/support/motoGaps.ts says what moto skips).
  */
 import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { buildServerStack } from '../../templates/stacks/server';
 import { uploadLambdaCode } from '../support/lambdaCode';
-import { withoutMotoGaps } from '../support/motoGaps';
+import { resolveUnder } from '../policy/resolve';
+import { MOTO_IGNORED_TYPES, MOTO_MISSING_ATTRIBUTES, withoutMotoGaps } from '../support/motoGaps';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../support/motoServer';
 import { waitForStack } from '../support/stacks';
-import { writeTemplateFiles } from '../support/template';
+import { asCfn, writeTemplateFiles } from '../support/template';
 
 let moto: MotoServer;
 let cloudformation: CloudFormationClient;
 let body: string;
 let removed: string[];
+let expandedTemplate: unknown;
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -28,6 +32,7 @@ beforeAll(async () => {
   samExpand(files.json, expanded);
   const compatible = withoutMotoGaps(JSON.parse(fs.readFileSync(expanded, 'utf8')));
   removed = compatible.removed;
+  expandedTemplate = compatible.template;
   body = JSON.stringify(compatible.template);
 });
 
@@ -100,5 +105,53 @@ describe('self-hosted server stack in moto_server', () => {
     expect(stack.StackStatus).toBe('CREATE_COMPLETE');
     expect(types).not.toHaveProperty('Vpc');
     expect(types.Database).toBe('AWS::RDS::DBInstance');
+  });
+
+  it('creates the high-availability server (ServerReplicas=2): API and background-services services, and exactly what moto ignores is missing', async () => {
+    const values = { ServerReplicas: '2' };
+    const { stack, types } = await createWith('prefect-server-ha', values);
+    expect(stack.StackStatus).toBe('CREATE_COMPLETE');
+    expect(types).toMatchObject({
+      ServerService: 'AWS::ECS::Service',
+      BackgroundServicesService: 'AWS::ECS::Service',
+      ServerApiTaskDefinition: 'AWS::ECS::TaskDefinition',
+      BackgroundServicesTaskDefinition: 'AWS::ECS::TaskDefinition',
+      CacheSecurityGroup: 'AWS::EC2::SecurityGroup',
+      CacheIngressFromServer: 'AWS::EC2::SecurityGroupIngress',
+    });
+    expect(types).not.toHaveProperty('ServerTaskDefinition');
+    // Of what ServerReplicas=2 adds, moto lists everything but the types it ignores.
+    const under = (v: Record<string, string>) => resolveUnder(asCfn(expandedTemplate), { EcrRepositoryName: 'flows/prefect-server-ha', ManifestParameterName: '/prefect/manifest', ...v }).Resources;
+    const single = under({});
+    const added = Object.entries(under(values)).filter(([id]) => !(id in single));
+    const ignored = new Set(MOTO_IGNORED_TYPES.map((t) => t.type));
+    expect(added.filter(([id, r]) => !(id in types) && !ignored.has(r.Type)).map(([id]) => id)).toEqual([]);
+    expect(added.filter(([id]) => !(id in types)).map(([id, r]) => `${id} ${r.Type}`).sort()).toEqual([
+      'Cache AWS::ElastiCache::ReplicationGroup',
+      'CacheAuthSecret AWS::SecretsManager::Secret',
+      'CacheSubnetGroup AWS::ElastiCache::SubnetGroup',
+      'ServerApiScalableTarget AWS::ApplicationAutoScaling::ScalableTarget',
+      'ServerApiScalingPolicy AWS::ApplicationAutoScaling::ScalingPolicy',
+    ]);
+    const ecs = new ECSClient(motoClientConfig(moto));
+    const physical = async (id: string) =>
+      (await cloudformation.send(new ListStackResourcesCommand({ StackName: 'prefect-server-ha' }))).StackResourceSummaries!.find((r) => r.LogicalResourceId === id)!.PhysicalResourceId!;
+    const cluster = await physical('Cluster');
+    const described = await ecs.send(new DescribeServicesCommand({ cluster, services: [await physical('ServerService'), await physical('BackgroundServicesService')] }));
+    const [api, background] = described.services!;
+    expect(background!.desiredCount).toBe(1);
+    const apiTask = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: api!.taskDefinition! }))).taskDefinition!;
+    expect(apiTask.containerDefinitions![0]!.command).toContain('--no-services');
+    const backgroundTask = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: background!.taskDefinition! }))).taskDefinition!;
+    expect(backgroundTask.containerDefinitions!.map((c) => [c.name, c.essential, c.command!.slice(-2)])).toEqual([
+      ['prefect-migrate', false, ['upgrade', '-y']],
+      ['prefect-services', true, ['services', 'start']],
+    ]);
+    expect(backgroundTask.containerDefinitions![1]!.dependsOn).toEqual([{ containerName: 'prefect-migrate', condition: 'SUCCESS' }]);
+    expect(apiTask.containerDefinitions![0]!.environment).toContainEqual({ name: 'PREFECT_REDIS_MESSAGING_HOST', value: MOTO_MISSING_ATTRIBUTES['PrimaryEndPoint.Address'] });
+    // Without DesiredCount moto starts the API service at 0 tasks where CloudFormation starts 1
+    // ("if a desired count is not specified, a default value of 1 is used"), and it has no
+    // Application Auto Scaling to raise it to ServerReplicas: the count is not moto's to check.
+    expect(api!.serviceName).toContain('ServerService');
   });
 });

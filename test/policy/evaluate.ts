@@ -1,7 +1,10 @@
 /** Runs every policy check over a template and returns what is not compliant, explained. */
+import { cacheEncryptedWithAuth } from './checks/cacheEncryptedWithAuth';
+import { cacheReachableOnlyFromServerTasks } from './checks/cacheReachableOnlyFromServerTasks';
 import { ecsTaskActionsConditionedOnCluster } from './checks/ecsTaskActionsConditionedOnCluster';
 import { fargateTaskSize } from './checks/fargateTaskSize';
 import { kmsKeysAdmitServicePublishers } from './checks/kmsKeysAdmitServicePublishers';
+import { migrationsRunOnce } from './checks/migrationsRunOnce';
 import { rulesUseOnlyRuleFunctions } from './checks/rulesUseOnlyRuleFunctions';
 import { noSecretInEnvironment } from './checks/noSecretInEnvironment';
 import { noSecretInOutputs } from './checks/noSecretInOutputs';
@@ -39,7 +42,10 @@ export function evaluatePolicies(template: CfnTemplate): PolicyFinding[] {
     record('noSecretInEnvironment', `Resources.${resource}`, noSecretInEnvironment(template, resource));
     record('fargateTaskSize', `Resources.${resource}`, fargateTaskSize(template, resource));
     record('kmsKeysAdmitServicePublishers', `Resources.${resource}`, kmsKeysAdmitServicePublishers(template, resource));
+    record('cacheEncryptedWithAuth', `Resources.${resource}`, cacheEncryptedWithAuth(template, resource));
+    record('cacheReachableOnlyFromServerTasks', `Resources.${resource}`, cacheReachableOnlyFromServerTasks(template, resource));
   }
+  record('migrationsRunOnce', 'Template', migrationsRunOnce(template));
   for (const rule of Object.keys(template.Rules ?? {})) {
     record('rulesUseOnlyRuleFunctions', `Rules.${rule}`, rulesUseOnlyRuleFunctions(template, rule));
   }

@@ -12,5 +12,9 @@ export const EXPLANATIONS = {
   rulesUseOnlyRuleFunctions: 'Rules may use only Ref and the rule functions; CloudFormation refuses Fn::Join and the like there (defect 2 of issue 9).',
   kmsKeysAdmitServicePublishers:
     'A KMS-encrypted topic or queue that EventBridge or CloudWatch delivers to needs a customer managed key whose policy admits that service (defect 3 of issue 9).',
+  cacheEncryptedWithAuth: 'An ElastiCache cache is encrypted in transit (TLS required) and at rest, and needs an AUTH token from Secrets Manager or RBAC (issue 14).',
+  cacheReachableOnlyFromServerTasks: 'An ElastiCache cache admits only security groups that only the Prefect server services use, on its port (issue 14).',
+  migrationsRunOnce:
+    'Exactly one process migrates the Prefect database, under every parameter combination: Prefect\'s migrations take no cross-process lock (issue 14).',
 } as const;
 export type CheckName = keyof typeof EXPLANATIONS;

@@ -135,3 +135,52 @@ describe('deploy constraints of issue 9 the policy checks enforce', () => {
   });
 });
 
+
+describe('server high availability (issue 14): the cache and the migrations', () => {
+  const server = asCfn(PUBLISHED_STACKS.find((s) => s.name === 'server')!.build());
+  const verdict = (t: unknown, check: string, subject: string) => evaluatePolicies(asCfn(t)).find((f) => f.check === check && f.subject === subject)?.verdict;
+  const containers = (t: Json, id: string) => t.Resources[id].Properties.ContainerDefinitions as Json[];
+
+  it('judges the server stack compliant, not merely not applicable', () => {
+    expect(verdict(server, 'cacheEncryptedWithAuth', 'Resources.Cache')).toBe('COMPLIANT');
+    expect(verdict(server, 'cacheReachableOnlyFromServerTasks', 'Resources.Cache')).toBe('COMPLIANT');
+    expect(verdict(server, 'migrationsRunOnce', 'Template')).toBe('COMPLIANT');
+    expect(verdict(PUBLISHED_STACKS.find((s) => s.name === 'worker')!.build(), 'migrationsRunOnce', 'Template')).toBe('N/A');
+  });
+
+  it.each<[string, (p: Json) => void]>([
+    ['without TLS', (p) => (p.TransitEncryptionEnabled = false)],
+    ['with TLS only preferred', (p) => (p.TransitEncryptionMode = 'preferred')],
+    ['unencrypted at rest', (p) => delete p.AtRestEncryptionEnabled],
+    ['without an AUTH token', (p) => delete p.AuthToken],
+    ['with the token written into the template', (p) => (p.AuthToken = 'abcdefghijklmnopqrstuvwxyz012345')],
+  ])('flags a cache %s', (_name, weaken) => {
+    const t = clone(server) as Json;
+    weaken(t.Resources.Cache.Properties);
+    expect(verdict(t, 'cacheEncryptedWithAuth', 'Resources.Cache')).toBe('NON_COMPLIANT');
+  });
+
+  it.each<[string, (t: Json) => void]>([
+    ['from a CIDR', (t) => (t.Resources.CacheSecurityGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, CidrIp: '10.0.0.0/8' }])],
+    ['from the Lambdas', (t) => (t.Resources.CacheIngressFromServer.Properties.SourceSecurityGroupId = { Ref: 'LambdaSecurityGroup' })],
+    ['from a group the workers share with the server', (t) => t.Resources.WorkerService.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups.push({ Ref: 'ServerSecurityGroup' })],
+    ['on every port', (t) => Object.assign(t.Resources.CacheIngressFromServer.Properties, { FromPort: 0, ToPort: 65535 })],
+    ['without a security group of its own', (t) => delete t.Resources.Cache.Properties.SecurityGroupIds],
+  ])('flags a cache reachable %s', (_name, weaken) => {
+    const t = clone(server) as Json;
+    weaken(t);
+    expect(verdict(t, 'cacheReachableOnlyFromServerTasks', 'Resources.Cache')).toBe('NON_COMPLIANT');
+  });
+
+  it.each<[string, (t: Json) => void]>([
+    ['API tasks that migrate at start', (t) => containers(t, 'ServerApiTaskDefinition')[0].Environment.find((e: Json) => e.Name === 'PREFECT_SERVER_DATABASE_MIGRATE_ON_START').Value = 'true'],
+    ['two background-services tasks', (t) => (t.Resources.BackgroundServicesService.Properties.DesiredCount = 2)],
+    ['services that start before the migration succeeded', (t) => delete containers(t, 'BackgroundServicesTaskDefinition')[1].DependsOn],
+    ['an API that does not wait for the migration', (t) => delete t.Resources.ServerService.Properties.Tags],
+    ['a single server task that may overlap its successor', (t) => (t.Resources.ServerService.Properties.DeploymentConfiguration['Fn::If'][2].MaximumPercent = 200)],
+  ])('flags %s', (_name, weaken) => {
+    const t = clone(server) as Json;
+    weaken(t);
+    expect(verdict(t, 'migrationsRunOnce', 'Template')).toBe('NON_COMPLIANT');
+  });
+});

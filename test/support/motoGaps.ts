@@ -7,6 +7,12 @@ export const MOTO_GAPS: readonly { readonly matches: (type: string) => boolean; 
   { matches: (type) => type === 'AWS::Lambda::Url', why: 'moto 5.2 CloudFormation has no Lambda function URL resource' },
   { matches: (type) => type.startsWith('Custom::'), why: 'moto runs custom-resource Lambdas in Docker, which no machine here has' },
 ];
+// moto 5.2's update-stack re-creates or updates a resource only when its JSON changed or a
+// parameter it names with Ref changed (moto/cloudformation/parsing.py build_resource_diff): a
+// parameter that flips a Condition (ServerReplicas 1 -> 2) neither removes the resources the
+// Condition drops nor updates those that change only through Fn::If. The move between the
+// server's modes is therefore not testable here; test/templates/serverHighAvailability.test.ts
+// reads both modes from the template instead.
 // moto 5.2 also lacks Fn::Cidr: it is computed here from the parameter defaults (tested in test/templates/cidr.test.ts).
 // And it names a FIFO queue without the ".fifo" suffix CloudFormation gives generated FIFO queue
 // names (cloudtools/troposphere#931, localstack/localstack#5700), which SQS then refuses: such
@@ -30,7 +36,25 @@ export function cidrs(block: string, count: number, hostBits: number): string[] 
 /** Attributes moto cannot return, with the stand-in value the test uses. */
 export const MOTO_MISSING_ATTRIBUTES: Readonly<Record<string, string>> = {
   'MasterUserSecret.SecretArn': 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-master-user-moto',
+  // The ElastiCache replication group is one of MOTO_IGNORED_TYPES: nothing answers GetAtt.
+  'PrimaryEndPoint.Address': 'prefect-cache.moto.ng.0001.use1.cache.amazonaws.com',
+  'PrimaryEndPoint.Port': '6379',
 };
+
+/**
+ * Types moto 5.2's CloudFormation skips without an error: it logs "No Moto CloudFormation
+ * support for <type>", creates nothing, lists no stack resource, and evaluates none of their
+ * properties (moto/cloudformation/parsing.py resource_class_from_type, parse_resource). The
+ * high-availability stack test asserts that of the resources ServerReplicas=2 adds exactly these
+ * types are missing, so nothing else goes unnoticed.
+ */
+export const MOTO_IGNORED_TYPES: readonly { readonly type: string; readonly why: string }[] = [
+  { type: 'AWS::SecretsManager::Secret', why: 'moto 5.2 CloudFormation has no Secrets Manager model (the secrets and their dynamic references go unchecked)' },
+  { type: 'AWS::ElastiCache::ReplicationGroup', why: 'no ElastiCache model in moto 5.2 CloudFormation (TLS, AUTH token, failover go unchecked)' },
+  { type: 'AWS::ElastiCache::SubnetGroup', why: 'no ElastiCache model in moto 5.2 CloudFormation' },
+  { type: 'AWS::ApplicationAutoScaling::ScalableTarget', why: 'no Application Auto Scaling model in moto 5.2 CloudFormation (the API service keeps the one task ECS starts)' },
+  { type: 'AWS::ApplicationAutoScaling::ScalingPolicy', why: 'no Application Auto Scaling model in moto 5.2 CloudFormation' },
+];
 
 /** Replaces Fn::Cidr of a parameter (at its default) by its literal result, and attributes moto lacks. */
 function resolveCidrs(value: unknown, defaults: Record<string, unknown>): unknown {

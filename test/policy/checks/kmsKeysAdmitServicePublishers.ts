@@ -1,15 +1,5 @@
+import { referencedIds } from '../references';
 import type { CfnTemplate, Verdict } from '../types';
-
-/** The logical IDs a value refers to (Ref, Fn::GetAtt), through Fn::If and lists. */
-function referencedIds(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(referencedIds);
-  if (!value || typeof value !== 'object') return [];
-  const v = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown[]; 'Fn::If'?: unknown[] };
-  if (typeof v.Ref === 'string') return [v.Ref];
-  if (Array.isArray(v['Fn::GetAtt'])) return [String(v['Fn::GetAtt'][0])];
-  if (Array.isArray(v['Fn::If'])) return v['Fn::If'].slice(1).flatMap(referencedIds);
-  return [];
-}
 
 /** Which AWS service principal delivers to which resource: EventBridge targets and DLQs, CloudWatch alarm actions. */
 function servicePublishers(template: CfnTemplate, target: string): Set<string> {
