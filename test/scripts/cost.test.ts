@@ -1,4 +1,5 @@
-import { estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
+import { databaseMultiAz, estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
+import { conditionValues, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
 import { CostInputError } from '../../scripts/lib/errors';
 import { buildServerStack } from '../../templates/stacks/server';
 import { buildWorkerStack } from '../../templates/stacks/worker';
@@ -15,6 +16,30 @@ describe('cost estimate', () => {
     expect(line(lines, 'Application Load Balancer')).toBe(17.59); // 730 h x (0.0225 + 0.2 LCU x 0.008)
     expect(line(lines, 'NAT gateways')).toBe(67.95); // 2 x 730 h x 0.045 + 50 GB x 0.045
     expect(total(lines)).toBe(Math.round(lines.reduce((s, l) => s + l.monthly, 0) * 100) / 100);
+  });
+
+  it('prices high availability: the API tasks, the background-services task, two Valkey nodes, the cache token and a Multi-AZ database', () => {
+    const single = estimate('server', resolveInputs(server, {}));
+    for (const [replicas, apiTasks] of [['2', 72.08], ['3', 108.12]] as const) {
+      const lines = estimate('server', resolveInputs(server, { ServerReplicas: replicas }));
+      expect(line(lines, 'Fargate: Prefect server')).toBe(apiTasks); // replicas x 36.04
+      expect(line(lines, 'Fargate: background services')).toBe(36.04);
+      expect(line(lines, 'ElastiCache for Valkey')).toBe(18.69); // 2 nodes x 730 h x 0.0128
+      expect(line(lines, 'RDS PostgreSQL')).toBe(27.96); // DbMultiAz auto: Multi-AZ with 2+ replicas
+      expect(line(lines, 'Secrets Manager')).toBe(1.25); // 3 secrets x 0.40 + 9k reads
+    }
+    expect(single.map((l) => l.item)).not.toContain('ElastiCache for Valkey');
+    expect(line(estimate('server', resolveInputs(server, { ServerReplicas: '2', CacheNodeType: 'cache.t4g.small' })), 'ElastiCache for Valkey')).toBe(37.38);
+    expect(line(estimate('server', resolveInputs(server, { ServerReplicas: '2', DbMultiAz: 'false' })), 'RDS PostgreSQL')).toBe(13.98);
+  });
+
+  it('decides Multi-AZ as the template\'s DatabaseMultiAz Condition does', () => {
+    const template = buildServerStack() as unknown as TemplateLogic;
+    for (const DbMultiAz of ['auto', 'true', 'false']) {
+      for (const ServerReplicas of ['1', '2', '3', '6']) {
+        expect(databaseMultiAz({ DbMultiAz, ServerReplicas })).toBe(conditionValues(template, { DbMultiAz, ServerReplicas }).DatabaseMultiAz);
+      }
+    }
   });
 
   it('follows the configuration: Multi-AZ doubles the database, one NAT halves the gateways, endpoints replace them, your VPC costs nothing here', () => {

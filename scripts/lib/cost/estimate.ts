@@ -87,7 +87,9 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   const scalerInvocations = 60 * HOURS_PER_MONTH * 1.5; // the 1-minute tick plus task events
   add('Lambda: scaler, registrar, work pool', `${Math.round(scalerInvocations)} invocations, ~0.3 s at 256 MB arm64`,
     (scalerInvocations / 1e6) * PRICES.lambda.requestPerMillion + scalerInvocations * 0.3 * 0.25 * PRICES.lambda.arm64GbSecond);
-  const secrets = stack === 'server' ? 2 : v.PrefectAuthMode === 'none' ? 0 : 1;
+  const replicas = stack === 'server' ? serverReplicas(v) : 0;
+  // The server's auth string and, in HA mode, the cache's AUTH token; RDS's own secret is RDS's.
+  const secrets = stack === 'server' ? (replicas >= 2 ? 3 : 2) : v.PrefectAuthMode === 'none' ? 0 : 1;
   const webhook = v.EnableScalerWebhook === 'true' ? 1 : 0;
   add('Secrets Manager', `${secrets + webhook} secret(s), ~9k reads (5-minute cache)`, (secrets + webhook) * PRICES.secretsManager.secretMonth + 0.9 * PRICES.secretsManager.per10kCalls);
   add('CloudWatch Logs', `${v.LogGbPerMonth} GB ingested and kept`, num('LogGbPerMonth') * (PRICES.logs.ingestGb + PRICES.logs.storeGbMonth));
@@ -98,10 +100,19 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   if (v.EcrRepositoryName) add('ECR storage', `${v.EcrGb} GB`, num('EcrGb') * PRICES.ecr.gbMonth);
   if (stack === 'worker') return lines;
 
-  add('Fargate: Prefect server', `1 task x ${v.ServerSize}, always on`, HOURS_PER_MONTH * fargateHourly(v.ServerSize!, false));
+  const serverTask = HOURS_PER_MONTH * fargateHourly(v.ServerSize!, false);
+  if (replicas === 1) {
+    add('Fargate: Prefect server', `1 task x ${v.ServerSize}, always on`, serverTask);
+  } else {
+    add('Fargate: Prefect server', `${replicas} API tasks x ${v.ServerSize}, always on (autoscaling above ServerReplicas, up to ${v.ServerMaxReplicas}, is not counted)`, replicas * serverTask);
+    add('Fargate: background services', `1 task x ${v.ServerSize}, always on (it also runs the migrations)`, serverTask);
+    const node = PRICES.elastiCache.valkeyNodeHour[v.CacheNodeType!];
+    if (node === undefined) throw new CostInputError(`no price for CacheNodeType ${v.CacheNodeType}`);
+    add('ElastiCache for Valkey', `2 x ${v.CacheNodeType} (primary and replica in two zones; no backups, replication traffic not counted)`, 2 * HOURS_PER_MONTH * node);
+  }
   const instance = PRICES.rds.instanceHour[v.DbInstanceClass!];
   if (instance === undefined) throw new CostInputError(`no price for DbInstanceClass ${v.DbInstanceClass}`);
-  const multiAz = v.DbMultiAz === 'true' ? 2 : 1;
+  const multiAz = databaseMultiAz(v) ? 2 : 1;
   add('RDS PostgreSQL', `${v.DbInstanceClass}${multiAz === 2 ? ' Multi-AZ' : ''}, ${v.DbAllocatedStorage} GB gp3 (backups within the free allowance)`,
     multiAz * (HOURS_PER_MONTH * instance + num('DbAllocatedStorage') * PRICES.rds.gp3GbMonth));
   add('Application Load Balancer', `${v.AlbLcu} LCU on average`, HOURS_PER_MONTH * (PRICES.alb.hour + num('AlbLcu') * PRICES.alb.lcuHour));
@@ -117,5 +128,15 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   }
   return lines;
 }
+
+/** ServerReplicas (1 = one server task; 2 or more = high availability). */
+function serverReplicas(v: Record<string, string>): number {
+  const replicas = Number(v.ServerReplicas ?? '1');
+  if (!Number.isInteger(replicas) || replicas < 1) throw new CostInputError(`ServerReplicas must be a whole number of 1 or more (got ${JSON.stringify(v.ServerReplicas)})`);
+  return replicas;
+}
+
+/** The server template's DatabaseMultiAz Condition: DbMultiAz true, or auto with ServerReplicas >= 2 (test/scripts/cost.test.ts holds them equal). */
+export const databaseMultiAz = (v: Record<string, string>) => v.DbMultiAz === 'true' || (v.DbMultiAz === 'auto' && serverReplicas(v) >= 2);
 
 export const total = (lines: readonly CostLine[]) => round(lines.reduce((sum, line) => sum + line.monthly, 0));

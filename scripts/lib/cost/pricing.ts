@@ -32,4 +32,19 @@ export const PRICES = {
   ecr: { gbMonth: 0.1 },
   /** A customer managed key: $1 a month (KMS pricing page). */
   kms: { keyMonth: 1 },
+  /**
+   * ElastiCache for Valkey on-demand nodes (the server's cache with ServerReplicas >= 2): the
+   * Redis OSS node prices of https://aws.amazon.com/elasticache/pricing/ (cache.t4g.micro $0.016,
+   * small $0.032, medium $0.065 an hour) less the 20% Valkey discount ("On ElastiCache for Valkey
+   * self-designed node-based, you can benefit from up to 20% lower cost per node",
+   * https://aws.amazon.com/elasticache/faqs/). Not read from the live page (no network here):
+   * refresh with PRICE_TABLE_DATE.
+   */
+  elastiCache: {
+    valkeyNodeHour: {
+      'cache.t4g.micro': 0.0128,
+      'cache.t4g.small': 0.0256,
+      'cache.t4g.medium': 0.052,
+    } as Record<string, number>,
+  },
 } as const;
