@@ -36,6 +36,18 @@ export const COST_ROWS: readonly CostRow[] = [
     figure: (r, defaults) => `${usd(r.totalMonthly)} (endpoints ${usd(sum(r, ['VPC endpoints']))} vs 2 NAT gateways ${usd(sum(defaults, ['NAT gateways']))})`,
   },
   { label: 'cheapest sound: one NAT gateway, 0.5 vCPU/2 GB server, Spot workers', stack: 'server', params: ['NetworkMode=single-nat-gateway', 'ServerSize=512/2048', 'UseFargateSpot=true'] },
+  {
+    label: 'high availability: 2 API tasks, background-services task, 2 Valkey nodes, Multi-AZ database',
+    stack: 'server',
+    params: ['ServerReplicas=2'],
+    figure: (r, defaults) => `${usd(r.totalMonthly)} (${usd(r.totalMonthly - defaults.totalMonthly)} more than one task)`,
+  },
+  {
+    label: 'high availability with 3 API tasks',
+    stack: 'server',
+    params: ['ServerReplicas=3'],
+    figure: (r, defaults) => `${usd(r.totalMonthly)} (${usd(r.totalMonthly - defaults.totalMonthly)} more than one task)`,
+  },
 ];
 
 const costArgs = (row: CostRow) => ['--stack', row.stack, ...row.params.flatMap((p) => ['--param', p])];
