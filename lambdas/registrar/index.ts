@@ -4,7 +4,8 @@
  * start within the budget `npm run bench:lambdas` measures (README "Libraries").
  */
 import { JsonSecretReader, parameterReader } from '../common/aws/jsonReaders';
-import { readPrefectConnection, requireString } from '../common/config';
+import { readPrefectConnection, requireString, type EnvOf } from '../common/config';
+import type { EnvName } from '../common/env';
 import { createLogger } from '../common/log';
 import { createPrefectClient } from '../common/prefect/client';
 import { LambdaRuntimeEnv, RegistrarEnv } from './env';
@@ -12,13 +13,14 @@ import { createRegistrarHandler } from './handler';
 import { CachedManifest } from './manifestSource';
 import { jsonEcr } from './registration/images';
 
-const aws = { region: requireString(process.env, LambdaRuntimeEnv.Region) };
-const workPool = requireString(process.env, RegistrarEnv.WorkPool);
+const env: EnvOf<EnvName<typeof RegistrarEnv> | EnvName<typeof LambdaRuntimeEnv>> = process.env;
+const aws = { region: requireString(env, LambdaRuntimeEnv.Region) };
+const workPool = requireString(env, RegistrarEnv.WorkPool);
 
 export const handler = createRegistrarHandler({
-  prefect: createPrefectClient(readPrefectConnection(process.env), { secrets: new JsonSecretReader(aws), http: { timeoutMs: 10_000, deadlineMs: 30_000 } }),
+  prefect: createPrefectClient(readPrefectConnection(env), { secrets: new JsonSecretReader(aws), http: { timeoutMs: 10_000, deadlineMs: 30_000 } }),
   ecr: jsonEcr(aws),
-  manifest: new CachedManifest(parameterReader(aws), requireString(process.env, RegistrarEnv.ManifestParameter), { workPool }),
+  manifest: new CachedManifest(parameterReader(aws), requireString(env, RegistrarEnv.ManifestParameter), { workPool }),
   log: createLogger('registrar'),
   workPool,
 });

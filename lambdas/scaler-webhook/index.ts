@@ -3,14 +3,17 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_CLIENT_CONFIG } from '../common/aws/clientConfig';
 import { CachedSecretReader } from '../common/aws/secrets';
-import { requireString } from '../common/config';
+import { requireString, type EnvOf } from '../common/config';
+import type { EnvName } from '../common/env';
 import { createLogger } from '../common/log';
 import { ScalerWebhookEnv } from './env';
+
+const env: EnvOf<EnvName<typeof ScalerWebhookEnv>> = process.env;
 import { createWebhookHandler } from './handler';
 
 const config = {
-  queueUrl: requireString(process.env, ScalerWebhookEnv.TriggerQueueUrl),
-  tokenSecretArn: requireString(process.env, ScalerWebhookEnv.WebhookTokenSecretArn),
+  queueUrl: requireString(env, ScalerWebhookEnv.TriggerQueueUrl),
+  tokenSecretArn: requireString(env, ScalerWebhookEnv.WebhookTokenSecretArn),
 };
 const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
 // Read the token while the function starts, so a rejected request costs no AWS call.

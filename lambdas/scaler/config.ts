@@ -1,5 +1,6 @@
 /** The scaler's settings, from the environment the template sets. */
-import { commaList, optionalString, readPrefectConnection, requireInteger, requireOneOf, requireString, type Env } from '../common/config';
+import { commaList, optionalString, readPrefectConnection, requireInteger, requireOneOf, requireString, type EnvOf } from '../common/config';
+import type { EnvName } from '../common/env';
 import { ConfigError } from '../common/errors';
 import type { PrefectConnection } from '../common/prefect/client';
 import { SCALER_METRICS_NAMESPACE, ScalerEnv } from './env';
@@ -24,7 +25,7 @@ export interface ScalerConfig {
   readonly stackName: string;
 }
 
-export function readScalerConfig(env: Env): ScalerConfig {
+export function readScalerConfig(env: EnvOf<EnvName<typeof ScalerEnv>>): ScalerConfig {
   const prefect = readPrefectConnection(env);
   const settings: ScalingSettings = {
     minWorkers: requireInteger(env, ScalerEnv.MinWorkers, 0, 100),

@@ -6,11 +6,15 @@ import { createLogger } from '../common/log';
 import { writeMetrics } from '../common/metrics';
 import { createPrefectClient } from '../common/prefect/client';
 import { CachedSecretReader } from '../common/aws/secrets';
+import type { EnvOf } from '../common/config';
+import type { EnvName } from '../common/env';
 import { readScalerConfig } from './config';
+import type { ScalerEnv } from './env';
 import { createScalerHandler } from './handler';
 
 const log = createLogger('scaler');
-const config = readScalerConfig(process.env);
+const env: EnvOf<EnvName<typeof ScalerEnv>> = process.env;
+const config = readScalerConfig(env);
 const secrets = new CachedSecretReader(new SecretsManagerClient(AWS_CLIENT_CONFIG));
 
 export const handler = createScalerHandler(config, {

@@ -41,6 +41,23 @@ describe('environment contracts of the Lambdas', () => {
     expect(misplaced).toEqual([]);
   });
 
+  it('read process.env only into a variable typed by a contract, so the readers check each name', () => {
+    const untyped: string[] = [];
+    for (const file of sourceModules(['lambdas'])) {
+      const source = ts.createSourceFile(file, readSource(file), ts.ScriptTarget.ES2022, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAccessExpression(node) && node.getText(source) === 'process.env') {
+          const declaration = node.parent;
+          const typed = ts.isVariableDeclaration(declaration) && declaration.initializer === node && declaration.type?.getText(source).startsWith('EnvOf<');
+          if (!typed) untyped.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(untyped).toEqual([]);
+  });
+
   it.each(PUBLISHED_STACKS.map((s) => [s.name, s]))('gives each function of the %s stack exactly the variables of its contract', (_name, stack) => {
     const resources = stack.build().Resources as unknown as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
     for (const [fn, contract] of Object.entries(FUNCTIONS)) {

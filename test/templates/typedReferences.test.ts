@@ -1,14 +1,12 @@
 /**
  * A typo in a logical ID, a parameter, a condition or a pseudo parameter fails to compile, and so
- * does a Lambda environment that leaves out a variable of its contract. Each `@ts-expect-error`
- * below is checked by tsc, which `npm test` runs over test/ before jest: were the line to
- * compile, the unused directive would be the error.
+ * does a Lambda environment that leaves out a variable of its contract or a config that reads a
+ * variable outside it. The misspellings are compiled here with the TypeScript API, each line
+ * asserted to fail with its own error code, so the test holds under jest alone.
  */
-import { RegistrarEnv } from '../../lambdas/registrar/env';
 import { conditionRef, getAtt, iff, ref } from '../../templates/core/cfn';
 import { Cond, Param, Res, ZonalRes, loadBalancerIngressId } from '../../templates/core/ids';
-import type { TemplateFragment } from '../../templates/core/template';
-import type { EnvironmentOf } from '../../templates/functions/lambda';
+import { codesPerLine } from '../support/compileProbe';
 
 describe('typed references', () => {
   it('accept the typed IDs', () => {
@@ -33,39 +31,38 @@ describe('typed references', () => {
     expect(loadBalancerIngressId(443, Res.LambdaSecurityGroup)).toBe('LoadBalancerIngress443FromLambdaSecurityGroup');
   });
 
-  it('reject a misspelled ID at compile time', () => {
-    const misspelled = () => [
-      // @ts-expect-error: no such parameter
-      ref('VpcID'),
-      // @ts-expect-error: no such resource
-      getAtt('WorkerServce', 'Name'),
-      // @ts-expect-error: pseudo parameters are a closed set
-      ref('AWS::StackNme'),
-      // @ts-expect-error: no such condition
-      iff('CreateVPC', 'a', 'b'),
-      // @ts-expect-error: no such condition
-      conditionRef('UseHTTPS'),
-      // @ts-expect-error: a created VPC has zones 1 and 2
-      ZonalRes.PrivateSubnet(3),
-      // @ts-expect-error: built IDs are typed too
-      ref(`PrivateRouteTable${3 as number}`),
-    ];
-    const fragment: TemplateFragment = {
-      // @ts-expect-error: a fragment's resources are keyed by known IDs
-      Resources: { Clustre: { Type: 'AWS::ECS::Cluster' } },
-    };
-    expect(misspelled).toBeInstanceOf(Function);
-    expect(fragment.Resources).toBeDefined();
-  });
+  /** Each line with the error tsc must give it: TS2345 argument not assignable, TS2561 unknown key, TS2741 missing property. */
+  const MISSPELLINGS: readonly (readonly [string, string, number])[] = [
+    ['no such parameter', "ref('VpcID');", 2345],
+    ['no such resource', "getAtt('WorkerServce', 'Name');", 2345],
+    ['pseudo parameters are a closed set', "ref('AWS::StackNme');", 2345],
+    ['no such condition in Fn::If', "iff('CreateVPC', 'a', 'b');", 2345],
+    ['no such condition', "conditionRef('UseHTTPS');", 2345],
+    ['a created VPC has zones 1 and 2', 'ZonalRes.PrivateSubnet(3);', 2345],
+    ['built IDs are typed too', 'ref(`PrivateRouteTable${3 as number}`);', 2345],
+    ["a fragment's resources are keyed by known IDs", "export const fragment: TemplateFragment = { Resources: { Clustre: { Type: 'AWS::ECS::Cluster' } } };", 2561],
+    [
+      'a function environment that leaves out a variable of its contract (WORK_POOL)',
+      "export const environment: EnvironmentOf<typeof RegistrarEnv> = { [RegistrarEnv.ApiUrl]: 'x', [RegistrarEnv.AuthMode]: 'none', [RegistrarEnv.SecretArn]: '', [RegistrarEnv.ManifestParameter]: 'p' };",
+      2741,
+    ],
+    ['a config that reads a variable no template writes', "requireString(scalerEnv, 'SCALER_REGION');", 2345],
+    ["a config that reads another function's variable", 'requireString(scalerEnv, RegistrarEnv.ManifestParameter);', 2345],
+  ];
+  const CORRECT = ["ref('VpcId');", "getAtt('WorkerService', 'Name');", 'requireString(scalerEnv, ScalerEnv.MinWorkers);', 'optionalString(scalerEnv, ScalerEnv.StackName);'];
+  const HEADER = `import { conditionRef, getAtt, iff, ref } from './templates/core/cfn';
+import { ZonalRes } from './templates/core/ids';
+import type { TemplateFragment } from './templates/core/template';
+import type { EnvironmentOf } from './templates/functions/lambda';
+import { RegistrarEnv } from './lambdas/registrar/env';
+import { optionalString, requireString, type EnvOf } from './lambdas/common/config';
+import type { EnvName } from './lambdas/common/env';
+import { ScalerEnv } from './lambdas/scaler/env';
+declare const scalerEnv: EnvOf<EnvName<typeof ScalerEnv>>;`;
 
-  it('reject a function environment that leaves out a variable of its contract', () => {
-    // @ts-expect-error: WORK_POOL is missing
-    const environment: EnvironmentOf<typeof RegistrarEnv> = {
-      [RegistrarEnv.ApiUrl]: 'https://prefect.test/api',
-      [RegistrarEnv.AuthMode]: 'none',
-      [RegistrarEnv.SecretArn]: '',
-      [RegistrarEnv.ManifestParameter]: '/prefect/manifest',
-    };
-    expect(Object.keys(environment)).toHaveLength(4);
+  it('reject each misspelling at compile time, with the error that names it', () => {
+    const codes = codesPerLine(HEADER, [...MISSPELLINGS.map(([, line]) => line), ...CORRECT]);
+    expect(MISSPELLINGS.map(([why], i) => [why, codes[i]])).toEqual(MISSPELLINGS.map(([why, , code]) => [why, [code]]));
+    expect(codes.slice(MISSPELLINGS.length)).toEqual(CORRECT.map(() => []));
   });
 });
