@@ -45,6 +45,9 @@ export async function bundleLambdas(lambdasDir = LAMBDAS_DIR, outDir = LAMBDA_BU
       target: BUNDLE_TARGET,
       format: 'esm',
       minify: true,
+      // Error classes are named after their class (PrefectEcsStackError), and the Lambda runtime
+      // reports errorType as error.name: minified names would say "je" instead of "ConfigError".
+      keepNames: true,
       legalComments: 'none',
       logLevel: 'warning',
       // Some CommonJS dependencies call require() for Node built-ins; give the ES module one.

@@ -87,6 +87,14 @@ describe('the scaler bundle', () => {
     expect(stderr).toContain('PREFECT_AUTH_MODE is not set');
   });
 
+  // The Lambda runtime reports an escaped error as errorType: error.name, and the logs name it too:
+  // minification must not turn ConfigError into a two-letter name (the bundler keeps names).
+  it.each(['scaler', 'scaler-webhook', 'registrar', 'work-pool'])('the %s bundle fails at start with an error named as in the source', async (fn) => {
+    const script = `try { await import(${JSON.stringify(pathToFileURL(bundles[fn]!).href)}); } catch (e) { process.stdout.write('ERROR ' + e.name + ': ' + e.message); }`;
+    const { stdout } = await runNode(['--input-type=module', '-e', script], { PATH: process.env.PATH, AWS_REGION: TEST_REGION });
+    expect(stdout).toMatch(/^ERROR ConfigError: [A-Z_]+ is not set$/);
+  });
+
   it('the webhook bundle queues an evaluation on the FIFO queue', async () => {
     const sqs = new SQSClient(motoClientConfig(moto));
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-triggers.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
