@@ -4,21 +4,27 @@
  * registrar's manifest share it.
  */
 export class TtlCache<K, V> {
-  private readonly entries = new Map<K, { readonly value: V; readonly expiresAt: number }>();
+  /** A load in flight is kept too (expiresAt Infinity until it settles): the scaler's parallel requests share one secret read. */
+  private readonly entries = new Map<K, { readonly value: Promise<V>; expiresAt: number }>();
 
   constructor(
-    /** How long a value is reused, in ms. */
+    /** How long a value is reused, in ms, counted from when its load settled. */
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The value kept for `key`, or what `load` gives, kept from now on. A failed load keeps nothing. */
-  async getOrLoad(key: K, load: () => Promise<V>): Promise<V> {
+  getOrLoad(key: K, load: () => Promise<V>): Promise<V> {
     const kept = this.entries.get(key);
     if (kept && kept.expiresAt > this.now()) return kept.value;
-    const value = await load();
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
-    return value;
+    const entry = { value: Promise.resolve().then(load), expiresAt: Number.POSITIVE_INFINITY };
+    this.entries.set(key, entry);
+    // Only this load's own entry is touched: a delete() while it was in flight stays deleted.
+    entry.value.then(
+      () => this.entries.get(key) === entry && (entry.expiresAt = this.now() + this.ttlMs),
+      () => this.entries.get(key) === entry && this.entries.delete(key),
+    );
+    return entry.value;
   }
 
   delete(key: K): void {

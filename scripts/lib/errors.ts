@@ -36,8 +36,8 @@ export class ToolMissingError extends PrefectEcsStackError {
 
 /** An external tool ran and failed (as opposed to reporting findings). */
 export class ToolFailedError extends PrefectEcsStackError {
-  constructor(readonly tool: string, message: string) {
-    super(message);
+  constructor(readonly tool: string, message: string, options?: ErrorOptions) {
+    super(message, options);
   }
 }
 

@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ToolMissingError } from './errors';
+import { ToolFailedError, ToolMissingError } from './errors';
 
 export interface ToolResult {
   readonly status: number;
@@ -18,7 +18,8 @@ export function runTool(command: string, args: readonly string[], options: { inp
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolMissingError(path.basename(command));
-  if (result.error) throw result.error;
+  // EACCES, ENOBUFS (output over maxBuffer), ...: the tool could not run or its output was lost.
+  if (result.error) throw new ToolFailedError(path.basename(command), `${path.basename(command)} could not run: ${result.error.message}`, { cause: result.error });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -30,7 +31,9 @@ export function runToolInBackground(command: string, args: readonly string[]): P
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new ToolMissingError(path.basename(command)) : error));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new ToolMissingError(path.basename(command)) : new ToolFailedError(path.basename(command), `${path.basename(command)} could not run: ${error.message}`, { cause: error })),
+    );
     child.on('close', (status) => resolve({ status: status ?? 1, stdout, stderr }));
   });
 }

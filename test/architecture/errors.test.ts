@@ -20,28 +20,52 @@ interface Finding {
   readonly what: string;
 }
 
-function builtInErrorUses(module: string): Finding[] {
+/** `Error`, `globalThis.Error`, `TypeError`...: a built-in error constructor however it is reached. */
+const isBuiltInError = (node: ts.Expression): boolean =>
+  (ts.isIdentifier(node) && BUILT_IN_ERRORS.has(node.text)) ||
+  (ts.isPropertyAccessExpression(node) && BUILT_IN_ERRORS.has(node.name.text) && /^(globalThis|global|window|self)$/.test(node.expression.getText()));
+
+/** What a throw may throw: a new error object, one a factory made, or an identifier (a caught error passed on). */
+const isThrowable = (node: ts.Expression): boolean => ts.isNewExpression(node) || ts.isCallExpression(node) || ts.isIdentifier(node) || (ts.isParenthesizedExpression(node) && isThrowable(node.expression));
+
+function builtInErrorUses(module: string, text = readSource(module)): Finding[] {
   const findings: Finding[] = [];
+  const inErrorsModule = path.posix.basename(module) === 'errors.ts';
   const visit = (node: ts.Node): void => {
-    if (ts.isClassDeclaration(node)) {
-      const base = node.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText();
+    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      const base = node.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
       const name = node.name?.text ?? '(anonymous)';
-      if (base && BUILT_IN_ERRORS.has(base)) findings.push({ module, what: `class ${name} extends ${base}` });
-      else if (/Error$/.test(name) && path.posix.basename(module) !== 'errors.ts') findings.push({ module, what: `class ${name} outside errors.ts` });
+      if (base && isBuiltInError(base)) findings.push({ module, what: `class ${name} extends ${base.getText()}` });
+      else if (!inErrorsModule && (/Error$/.test(name) || (base && /Error$/.test(base.getText())))) findings.push({ module, what: `class ${name} outside errors.ts` });
     }
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && BUILT_IN_ERRORS.has(node.expression.text)) {
-      findings.push({ module, what: `new ${node.expression.text}(...)` });
+    if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && isBuiltInError(node.expression)) {
+      findings.push({ module, what: `${ts.isNewExpression(node) ? 'new ' : ''}${node.expression.getText()}(...)` });
     }
+    if (ts.isThrowStatement(node) && !isThrowable(node.expression)) findings.push({ module, what: `throw ${node.expression.getText()}` });
     ts.forEachChild(node, visit);
   };
-  visit(ts.createSourceFile(module, readSource(module), ts.ScriptTarget.ES2022, true));
+  visit(ts.createSourceFile(module, text, ts.ScriptTarget.ES2022, true));
   return findings;
 }
 
 describe('the error family', () => {
   it('throws no built-in error and declares error classes only in errors.ts', () => {
-    const findings = modules.filter((m) => m !== BASE_MODULE).flatMap(builtInErrorUses);
+    const findings = modules.filter((m) => m !== BASE_MODULE).flatMap((m) => builtInErrorUses(m));
     expect(findings.map((f) => `${f.module}: ${f.what}`)).toEqual([]);
+  });
+
+  it('finds each way of escaping the family', () => {
+    const source = [
+      "throw Error('bare');",
+      "throw 'a string';",
+      'Promise.reject(new globalThis.Error("x"));',
+      'class Sneaky extends globalThis.Error {}',
+      'class Oops extends PrefectEcsStackError {}',
+      'throw result.error;',
+      'try { f(); } catch (error) { throw error; }',
+    ].join('\n');
+    const findings = builtInErrorUses('lambdas/scaler/probe.ts', source).map((f) => f.what);
+    expect(findings).toEqual(["Error(...)", "throw 'a string'", 'new globalThis.Error(...)', 'class Sneaky extends globalThis.Error', 'class Oops outside errors.ts', 'throw result.error']);
   });
 
   it('has one errors.ts per area', () => {
