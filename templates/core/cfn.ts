@@ -19,8 +19,19 @@ export const ref = (id: RefId): Intrinsic => Fn.Ref(id);
 export const getAtt = (id: ResId, attribute: string): Intrinsic => Fn.GetAtt(id, attribute);
 export const noValue = (): Intrinsic => ref('AWS::NoValue');
 
-/** `Fn::Sub` in its one-argument form; pass `vars` only when the string needs them. */
-export function sub(text: string, vars?: Record<string, CfnValue>): Intrinsic {
+/** The `${...}` variables of a Sub string literal (`${!...}` is a literal, not a variable). */
+type SubVariables<S extends string> = S extends `${string}\${${infer V}}${infer Rest}` ? (V extends `!${string}` ? never : V) | SubVariables<Rest> : never;
+/** What Fn::Sub resolves: a parameter, resource or pseudo parameter, an attribute (`Resource.Attr`), or a key of `vars`. */
+type SubResolvable<K extends string> = RefId | `${ResId}.${string}` | K;
+/** The literal itself when every variable resolves; otherwise a type no string has, naming the unknown ones. */
+type CheckedSub<S extends string, K extends string> = [Exclude<SubVariables<S>, SubResolvable<K>>] extends [never] ? S : { readonly unknownSubVariable: Exclude<SubVariables<S>, SubResolvable<K>> };
+
+/**
+ * `Fn::Sub` in its one-argument form; pass `vars` only when the string needs them. A literal's
+ * variables are checked at compile time (a misspelled `${AWS::Regoin}` or `${ManifestParameterNme}`
+ * fails); a string built at run time is not.
+ */
+export function sub<S extends string, K extends string = never>(text: S & CheckedSub<S, K>, vars?: Record<K, CfnValue>): Intrinsic {
   return new IntrinsicFunction('Fn::Sub', vars && Object.keys(vars).length > 0 ? [text, vars] : text);
 }
 

@@ -2,6 +2,8 @@
  * The layout stays one a newcomer finds their way in: small folders, small modules, and imports
  * that flow one way. A failure names the folder, module or cycle to fix.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { importCycles, readSource, sourceModules } from './sourceModules';
 
@@ -26,6 +28,20 @@ describe('source layout of templates/, lambdas/ and scripts/', () => {
 
   it('has no import cycle', () => {
     expect(importCycles(modules).map((cycle) => cycle.join(' -> '))).toEqual([]);
+  });
+
+  it('sees a cycle through a .js specifier, and refuses an import it cannot resolve', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-layout-'));
+    try {
+      const [a, b, c] = ['a.ts', 'b.ts', 'c.ts'].map((name) => path.posix.join(dir, name));
+      fs.writeFileSync(a!, "import { b } from './b.js';\nexport const a = b;\n");
+      fs.writeFileSync(b!, "export { a as b } from './a';\n");
+      fs.writeFileSync(c!, "import './missing';\n");
+      expect(importCycles([a!, b!])).toEqual([[a, b, a]]);
+      expect(() => importCycles([c!])).toThrow(`${c} imports ./missing, which resolves to no file`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sees the modules it judges (a wrong root would pass every rule vacuously)', () => {

@@ -31,12 +31,20 @@ export function importsOf(file: string): string[] {
   return importedFiles
     .map((imported) => imported.fileName)
     .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => resolveModule(path.posix.join(path.posix.dirname(file), specifier)))
-    .filter((resolved): resolved is string => resolved !== undefined && !isGenerated(resolved));
+    .map((specifier) => resolveModule(file, specifier))
+    .filter((resolved) => resolved.endsWith('.ts') && !isGenerated(resolved));
 }
 
-function resolveModule(base: string): string | undefined {
-  return [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => candidate.endsWith('.ts') && fs.existsSync(candidate));
+/**
+ * The file a relative specifier names, as the Bundler resolution finds it (`./b.js` is `./b.ts`).
+ * One it cannot find fails the test: a silently dropped import would hide a cycle.
+ */
+function resolveModule(importer: string, specifier: string): string {
+  const base = path.posix.join(path.posix.dirname(importer), specifier);
+  const candidates = [base.replace(/\.(m|c)?js$/, '.ts'), `${base}.ts`, `${base}.d.ts`, `${base}/index.ts`, base];
+  const found = candidates.find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+  if (!found) throw new Error(`${importer} imports ${specifier}, which resolves to no file`);
+  return found;
 }
 
 /** Every import cycle among the modules, each as the path that closes it (`a -> b -> a`). */

@@ -46,11 +46,19 @@ describe('typed references', () => {
       "export const environment: EnvironmentOf<typeof RegistrarEnv> = { [RegistrarEnv.ApiUrl]: 'x', [RegistrarEnv.AuthMode]: 'none', [RegistrarEnv.SecretArn]: '', [RegistrarEnv.ManifestParameter]: 'p' };",
       2741,
     ],
+    ['a Sub variable that is no parameter or pseudo parameter', "sub('arn:${AWS::Partition}:ecs:${AWS::Regoin}');", 2345],
+    ['a Sub variable misspelled', "sub('${ManifestParameterNme}');", 2345],
+    ['a Sub attribute of no resource', "sub('${ScalerFunctoin.Arn}');", 2345],
+    ['a Sub variable missing from vars', "sub('${Name}-${Other}', { Name: 'x' });", 2345],
     ['a config that reads a variable no template writes', "requireString(scalerEnv, 'SCALER_REGION');", 2345],
     ["a config that reads another function's variable", 'requireString(scalerEnv, RegistrarEnv.ManifestParameter);', 2345],
   ];
-  const CORRECT = ["ref('VpcId');", "getAtt('WorkerService', 'Name');", 'requireString(scalerEnv, ScalerEnv.MinWorkers);', 'optionalString(scalerEnv, ScalerEnv.StackName);'];
-  const HEADER = `import { conditionRef, getAtt, iff, ref } from './templates/core/cfn';
+  const CORRECT = [
+    "sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Cluster}');",
+    "sub('${ScalerFunction.Arn} ${!Literal} ${Name}', { Name: 'x' });",
+    'sub(`${String(Date.now())}`);',
+    "ref('VpcId');", "getAtt('WorkerService', 'Name');", 'requireString(scalerEnv, ScalerEnv.MinWorkers);', 'optionalString(scalerEnv, ScalerEnv.StackName);'];
+  const HEADER = `import { conditionRef, getAtt, iff, ref, sub } from './templates/core/cfn';
 import { ZonalRes } from './templates/core/ids';
 import type { TemplateFragment } from './templates/core/template';
 import type { EnvironmentOf } from './templates/functions/lambda';
