@@ -11,6 +11,8 @@ const common = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', esModuleInterop: true } }],
   },
+  // A test that writes to the console fails (test/support/jest/noConsole.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest/noConsole.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -25,6 +25,11 @@ EOF
   *) echo "ensure-python-tools: unexpected argument \"$1\"" >&2; echo "$usage" >&2; exit 2 ;;
 esac
 
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "ensure-python-tools: python3 is not on PATH: install Python 3.9 or newer (cfn-lint, the SAM translator and moto_server are Python tools)" >&2
+  exit 1
+fi
+
 missing=$(python3 - <<'EOF'
 import importlib
 checks = {"cfn-lint": "cfnlint", "aws-sam-translator": "samtranslator", "moto[server]": "moto.server"}
@@ -43,10 +48,13 @@ echo "Installing Python dev tools (missing: $missing) from requirements-dev.txt"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! python3 -m pip install --quiet -r requirements-dev.txt >"$log" 2>&1; then
-  if grep -qE 'NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|\(from versions: none\)' "$log"; then
-    echo "ensure-python-tools: cannot install $missing: no Python package index is reachable (pip: $(grep -m1 '^ERROR' "$log" || tail -n1 "$log"))" >&2
+  if grep -q 'externally-managed-environment' "$log"; then
+    # PEP 668: Debian 12, Ubuntu 23.04+ and Homebrew's python3 refuse pip installs outside a venv.
+    echo "ensure-python-tools: cannot install $missing: this python3 is externally managed (PEP 668); create a virtual environment and rerun: python3 -m venv .venv && . .venv/bin/activate" >&2
+  elif grep -qE 'NewConnectionError|Failed to establish a new connection|Name or service not known|Temporary failure in name resolution|Network is unreachable|ProxyError|\(from versions: none\)' "$log"; then
+    echo "ensure-python-tools: cannot install $missing: no Python package index is reachable (pip: $(grep -m1 -E '^(ERROR|error):' "$log" || tail -n1 "$log"))" >&2
   else
-    echo "ensure-python-tools: pip could not install $missing from requirements-dev.txt: $(grep -m1 '^ERROR' "$log" || tail -n1 "$log")" >&2
+    echo "ensure-python-tools: pip could not install $missing from requirements-dev.txt: $(grep -m1 -E '^(ERROR|error):' "$log" || tail -n1 "$log")" >&2
   fi
   exit 1
 fi

@@ -60,6 +60,7 @@ const BAD_INPUT: readonly (readonly [string, readonly string[], 1 | 2, RegExp])[
   ['cost', ['--stack', 'server', '--param', 'DbAllocatedStorage=-100'], 1, /^cost: --param DbAllocatedStorage must be at least 20 \(got "-100"\)$/],
   ['cost', ['--stack', 'worker', '--param', 'MinWorkers=-3'], 1, /^cost: --param MinWorkers must be one of 0\|1\|.*\|10 \(got "-3"\)$/],
   ['cost', ['--stack', 'worker', '--param', 'MaxWorkers=abc'], 1, /^cost: --param MaxWorkers must be a whole number from 1 to 100 without leading zeros \(pattern .*\) \(got "abc"\)$/],
+  ['cost', ['--stack', 'server', '--param', 'LoadBalancerScheme=internet-facing'], 1, /^cost: rule InternetFacingNeedsHttps fails for LoadBalancerScheme=internet-facing with the defaults of the parameters not given: /],
   ['cost', ['--stack', 'worker', '--param', 'WorkerHoursPerMonth=5000'], 1, /^cost: --param WorkerHoursPerMonth=5000 is more than MaxWorkers=3 can run in a month \(3 x 730 h = 2190 h\)/],
   ['preview-registration', ['--manifest', 'prefect.yaml'], 2, /^preview-registration: --repo, --tag and --digest are required$/],
   ['preview-registration', [...PREVIEW, '--account', '12345'], 1, /^preview-registration: --account must be a 12-digit AWS account ID \(got "12345"\)$/],
@@ -67,7 +68,8 @@ const BAD_INPUT: readonly (readonly [string, readonly string[], 1 | 2, RegExp])[
   ['preview-registration', [...PREVIEW.slice(0, 6), '--digest', 'sha256:123'], 1, /^preview-registration: --digest must be sha256: and 64 hex characters \(got "sha256:123"\)$/],
   ['preview-registration', ['--manifest', 'scripts', ...PREVIEW.slice(2)], 1, /^preview-registration: --manifest scripts is a directory, not a file$/],
   ['bench:scaling', ['--worker-start=-1'], 1, /^bench:scaling: --worker-start must be seconds from 0 to 3600 \(got "-1"\)$/],
-  ['bench:scaling', ['--trace', 'nope.json'], 1, /^bench:scaling: nope\.json: cannot read it/],
+  ['bench:scaling', ['--trace', 'nope.json'], 1, /^bench:scaling: --trace nope\.json does not exist$/],
+  ['bench:scaling', ['--trace', 'test'], 1, /^bench:scaling: --trace test is a directory, not a file$/],
   ['bench:scaling', ['--json=1'], 2, /^bench:scaling: --json takes no value$/],
   ['readme', ['extra'], 2, /^readme: unexpected argument "extra"$/],
 ];

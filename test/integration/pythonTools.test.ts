@@ -16,7 +16,8 @@ function fakePython(body: string): NodeJS.ProcessEnv {
   return { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
 }
 
-const ensure = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', env });
+const BASH = spawnSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
+const ensure = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(BASH, [SCRIPT, ...args], { encoding: 'utf8', env });
 
 // What pip 23 prints with no index reachable (captured on this machine: python3 -m pip install cfn-lint==1.51.0).
 const PIP_OFFLINE = [
@@ -40,6 +41,25 @@ describe('scripts/ensure-python-tools.sh', () => {
     expect(result.stderr).toBe(
       'ensure-python-tools: cannot install cfn-lint: no Python package index is reachable (pip: ERROR: Could not find a version that satisfies the requirement cfn-lint==1.51.0 (from versions: none))\n',
     );
+  });
+
+  it('says how to get round an externally managed python3 (PEP 668), and fails', () => {
+    // What pip 23 prints on Debian 12's python3 (the first lines of its PEP 668 refusal).
+    const refusal = ['error: externally-managed-environment', '', '× This environment is externally managed', '╰─> To install Python packages system-wide, try apt install', 'hint: See PEP 668 for the detailed specification.'].join('\n');
+    const env = fakePython(`[ "$1" = "-" ] && { cat >/dev/null; echo cfn-lint; exit 0; }\ncat >&2 <<'EOF'\n${refusal}\nEOF\nexit 1`);
+    const result = ensure([], env);
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      'ensure-python-tools: cannot install cfn-lint: this python3 is externally managed (PEP 668); create a virtual environment and rerun: python3 -m venv .venv && . .venv/bin/activate\n',
+    ]);
+  });
+
+  it('says in one line that python3 is missing', () => {
+    // A PATH with dirname (the script's own need) and no python3.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pes-nopython-'));
+    fs.symlinkSync(spawnSync(BASH, ['-c', 'command -v dirname'], { encoding: 'utf8' }).stdout.trim(), path.join(bin, 'dirname'));
+    const result = ensure([], { ...process.env, PATH: bin });
+    expect([result.status, result.stderr.split('\n')[0]]).toEqual([1, expect.stringMatching(/^ensure-python-tools: python3 is not on PATH: /)]);
   });
 
   it('follows the command-line convention', () => {

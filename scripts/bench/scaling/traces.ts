@@ -2,7 +2,7 @@
  * Workload traces for the scaling benchmark: the built-in ones (deterministic, seeded) and
  * a loader for user files in the documented format, with errors that name the field.
  */
-import fs from 'node:fs';
+import { readInputFile } from '../../lib/cli/files';
 import { TraceFormatError } from '../../lib/errors';
 
 export interface TraceRun {
@@ -127,12 +127,7 @@ export function parseTrace(value: unknown, file = 'trace'): Trace {
 }
 
 export function loadTraceFile(file: string): Trace {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new TraceFormatError(file, `cannot read it (${(error as Error).message})`);
-  }
+  const text = readInputFile(file, '--trace');
   try {
     return parseTrace(JSON.parse(text), file);
   } catch (error) {

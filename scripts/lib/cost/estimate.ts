@@ -32,7 +32,7 @@ const NON_NEGATIVE = /^\d+(\.\d+)?$/;
 /**
  * The values to price: usage assumptions, the template's defaults, the caller's overrides. Each
  * override is checked as CloudFormation would check it (type, range, allowed values, the
- * template's Rules for the values given), and the usage must fit the configuration.
+ * template's Rules for the values given over the defaults), and the usage must fit the configuration.
  */
 export function resolveInputs(template: CheckedTemplate, overrides: Readonly<Record<string, string>>): Record<string, string> {
   const parameters = template.Parameters ?? {};
@@ -46,9 +46,11 @@ export function resolveInputs(template: CheckedTemplate, overrides: Readonly<Rec
   for (const [name, value] of Object.entries(usage)) {
     if (!NON_NEGATIVE.test(value)) throw new CostInputError(`--param ${name} must be a non-negative number (got ${JSON.stringify(value)})`);
   }
-  checkParameterValues(template, templateValues);
-  const values: Record<string, string> = { ...USAGE_DEFAULTS };
-  for (const [name, p] of Object.entries(parameters)) if (p.Default !== undefined) values[name] = String(p.Default);
+  const defaults: Record<string, string> = {};
+  for (const [name, p] of Object.entries(parameters)) if (p.Default !== undefined) defaults[name] = String(p.Default);
+  // A priced configuration is the given values on top of the defaults: decide the Rules for it.
+  checkParameterValues(template, templateValues, { defaults });
+  const values: Record<string, string> = { ...USAGE_DEFAULTS, ...defaults };
   Object.assign(values, templateValues, usage);
   checkWorkerCapacity(values);
   return values;

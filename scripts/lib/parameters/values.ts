@@ -69,6 +69,13 @@ export interface ValueCheckOptions {
   readonly refuseNoEcho?: boolean;
   /** Pseudo parameters known offline, e.g. AWS::Region of a launch link. */
   readonly pseudo?: Readonly<Record<string, string>>;
+  /**
+   * Values the parameters not given take (their defaults, for a priced configuration): the Rules
+   * are then decided for them too, and a rule fails only when it names a given parameter (a rule
+   * that only the defaults break, such as a required URL, is the deployer's to satisfy).
+   * @default undefined: parameters not given are unknown
+   */
+  readonly defaults?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,17 +96,20 @@ export function checkParameterValues(template: CheckedTemplate, values: Readonly
     const problem = valueProblem(definition, value);
     if (problem) throw new ParameterValueError(`--param ${name} ${problem} (got ${noEcho ? 'a NoEcho value' : JSON.stringify(value)})`);
   }
+  const assumed = { ...options.defaults, ...values };
   const known: Record<string, string | readonly string[]> = {};
   for (const [name, definition] of Object.entries(parameters)) {
-    const value = values[name];
+    const value = assumed[name];
     if (value !== undefined) known[name] = isList(definition.Type) ? listMembers(value) : value;
   }
   const outcomes = evaluateRules(template.Rules, { values: known, parameterNames: new Set(Object.keys(parameters)), pseudo: options.pseudo });
-  const failed = outcomes.find((outcome) => outcome.status === 'fails');
+  const givenIn = (rule: string) => Object.keys(values).filter((name) => JSON.stringify(template.Rules?.[rule]).includes(`"${name}"`));
+  const failed = outcomes.find((outcome) => outcome.status === 'fails' && (!options.defaults || givenIn(outcome.rule).length > 0));
   if (failed) {
     const shown = (name: string) => (parameters[name]!.NoEcho ? `${name} (NoEcho)` : `${name}=${values[name]}`);
-    const given = Object.keys(values).filter((name) => JSON.stringify(template.Rules?.[failed.rule]).includes(`"${name}"`));
-    throw new ParameterValueError(`rule ${failed.rule} fails${given.length ? ` for ${given.map(shown).join(', ')}` : ''}: ${failed.failures.join(' ')}`);
+    const given = givenIn(failed.rule);
+    const withDefaults = options.defaults ? ' with the defaults of the parameters not given' : '';
+    throw new ParameterValueError(`rule ${failed.rule} fails${given.length ? ` for ${given.map(shown).join(', ')}` : ''}${withDefaults}: ${failed.failures.join(' ')}`);
   }
   return outcomes;
 }
