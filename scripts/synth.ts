@@ -4,6 +4,7 @@
  * summary. Synth options (template defaults, the registrar's manifest) come from
  * stack.config.yaml and flags; see --help. Exits 1 when anything fails.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { bundleLambdas } from './lib/bundle';
 import { defineCommand } from './lib/cli/flags';
@@ -18,9 +19,16 @@ import { describeSize } from './lib/templateStats';
 
 const relative = (file: string) => path.relative(ROOT, file);
 
+/**
+ * cfn-lint, the SAM translator and moto come from pip: installed when missing (one line when that
+ * fails), here rather than before the command, so --help and a wrong flag need none of them.
+ */
+const ensurePythonTools = () => spawnSync('bash', [path.join(ROOT, 'scripts/ensure-python-tools.sh')], { stdio: 'inherit' }).status === 0;
+
 async function main(flags: Readonly<Record<string, unknown>>): Promise<number> {
   const started = Date.now();
   const resolved = resolveStackOptions(flags);
+  if (!ensurePythonTools()) return 1;
   const manifestFile = resolved.options.manifest?.file;
   const from = [resolved.configFile, ...Object.values(resolved.fromFlags).map((flag) => `--${flag}`)].filter(Boolean);
   console.log(`1/3 synthesizing templates${from.length ? ` (options from ${from.join(', ')})` : ''}${manifestFile ? ` (registrar manifest: ${manifestFile})` : ''}`);

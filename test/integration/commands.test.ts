@@ -3,6 +3,7 @@
  * convention for --help, unknown flags and errors, and the refusal of each bad input the issue
  * found, with its exit status and its one line.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { commandScripts } from '../../scripts/lib/readme/commandReference';
 import { scratchProject, type CommandResult, type ScratchProject } from '../../scripts/lib/scratchProject';
@@ -112,6 +113,14 @@ describe('every command', () => {
       expect({ name, code: unknown[i]!.code }).toEqual({ name, code: 2 });
       expect(unknown[i]!.stderr).toMatch(new RegExp(`^${name}: unknown flag --no-such-flag\\nusage: npm run ${name} -- .*\\(--help lists every flag\\)\\n$`));
     });
+  });
+});
+
+describe('synth', () => {
+  it('prints its help through npm without the Python tools (they are installed only when it synthesizes)', () => {
+    // /usr/bin holds node, npm and a python3 without cfn-lint; pip would find no index.
+    const result = spawnSync('npm', ['run', '-s', 'synth', '--', '--help'], { encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin', PIP_INDEX_URL: 'http://127.0.0.1:9/simple' } });
+    expect([result.status, result.stdout.split('\n')[0]]).toEqual([0, 'Usage: npm run synth -- [options]']);
   });
 });
 
