@@ -1,3 +1,4 @@
+import { checkParameterValues } from '../../scripts/lib/parameters/values';
 import { databaseMultiAz, estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
 import { conditionValues, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
 import { CostInputError } from '../../scripts/lib/errors';
@@ -67,11 +68,18 @@ describe('cost estimate', () => {
     ['a usage that is not a number', 'worker', { LogGbPerMonth: '' }, /^--param LogGbPerMonth must be a non-negative number \(got ""\)$/],
     ['more worker-hours than MaxWorkers can run in a month', 'worker', { WorkerHoursPerMonth: '5000' }, /^--param WorkerHoursPerMonth=5000 is more than MaxWorkers=3 can run in a month \(3 x 730 h = 2190 h\)/],
     ['more workers kept than MaxWorkers allows (the template\'s Rules)', 'worker', { MinWorkers: '9', MaxWorkers: '2' }, /^rule MinWorkersAtMostMaxWorkers fails for MinWorkers=9, MaxWorkers=2/],
-    ['more workers kept than the default MaxWorkers allows', 'worker', { MinWorkers: '9' }, /^MinWorkers=9 keeps more workers than MaxWorkers=3 allows/],
-    ['a combination the Rules reject', 'server', { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', ServerDomainName: '' }, /^rule HttpsNeedsDomainAndZone fails for CertificateArn=arn:aws:acm:.*, ServerDomainName=: With CertificateArn, give ServerDomainName/],
+    ['more workers kept than the default MaxWorkers allows', 'worker', { MinWorkers: '9' }, /^rule MinWorkersAtMostMaxWorkers fails for MinWorkers=9 with the defaults of the parameters not given: MaxWorkers is 3/],
+    ['an internet-facing load balancer the default empty certificate leaves in clear text', 'server', { LoadBalancerScheme: 'internet-facing' }, /^rule InternetFacingNeedsHttps fails for LoadBalancerScheme=internet-facing with the defaults/],
+    ['a combination the Rules reject', 'server', { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', ServerDomainName: '' }, /^rule HttpsNeedsDomainAndZone fails for CertificateArn=arn:aws:acm:.*, ServerDomainName= with the defaults of the parameters not given: With CertificateArn, give ServerDomainName/],
   ])('rejects %s, naming it', (_name, stack, overrides, message) => {
     const template = stack === 'server' ? server : worker;
     expect(() => resolveInputs(template, overrides)).toThrow(message);
+  });
+
+  it('prices the defaults although a rule needs a value only the deployer has (the worker stack\'s Prefect credential)', () => {
+    const defaults = Object.fromEntries(Object.entries(worker.Parameters ?? {}).flatMap(([name, p]) => (p.Default === undefined ? [] : [[name, String(p.Default)]])));
+    expect(() => checkParameterValues(worker, defaults)).toThrow(/^rule CredentialGivenOnce fails/);
+    expect(estimate('worker', resolveInputs(worker, {})).length).toBeGreaterThan(0);
   });
 
   it('prices as many worker-hours as MaxWorkers can run, and no more', () => {

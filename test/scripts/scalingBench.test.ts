@@ -39,7 +39,7 @@ describe('trace files', () => {
       expect(loadTraceFile(good).runs).toHaveLength(1);
       fs.writeFileSync(path.join(dir, 'bad.json'), '{nope');
       expect(() => loadTraceFile(path.join(dir, 'bad.json'))).toThrow(/bad\.json: is not JSON/);
-      expect(() => loadTraceFile(path.join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read it/);
+      expect(() => loadTraceFile(path.join(dir, 'missing.json'))).toThrow(/^--trace .*missing\.json does not exist$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

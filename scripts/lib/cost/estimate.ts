@@ -59,10 +59,8 @@ export function resolveInputs(template: CheckedTemplate, overrides: Readonly<Rec
 /** Worker-hours beyond what MaxWorkers can run in a month are not a configuration, they are a typo. */
 function checkWorkerCapacity(values: Readonly<Record<string, string>>): void {
   const max = Number(values.MaxWorkers);
-  const min = Number(values.MinWorkers);
   const hours = Number(values.WorkerHoursPerMonth);
   const capacity = max * HOURS_PER_MONTH;
-  if (min > max) throw new CostInputError(`MinWorkers=${min} keeps more workers than MaxWorkers=${max} allows: raise MaxWorkers or lower MinWorkers`);
   if (hours > capacity) {
     throw new CostInputError(`--param WorkerHoursPerMonth=${hours} is more than MaxWorkers=${max} can run in a month (${max} x ${HOURS_PER_MONTH} h = ${capacity} h): raise MaxWorkers or lower the hours`);
   }
