@@ -27,10 +27,20 @@ export interface PrefectClientDeps {
   readonly fetch?: FetchLike;
 }
 
+/**
+ * A state proposal is sent once: if a first attempt got through unseen, a repeat would be compared
+ * only with the state the first one made, and by then a worker may have moved the run on
+ * (PreventDuplicateTransitions looks at the current state's transition_id alone:
+ * 3.6.28:src/prefect/server/orchestration/core_policy.py:1932-1974). The caller reads the run
+ * again instead to learn what happened.
+ */
+export const isStateProposal = (request: Request) => request.method === 'POST' && /\/set_state\/?$/.test(new URL(request.url).pathname);
+
 export function createPrefectClient(connection: PrefectConnection, deps: PrefectClientDeps): PrefectClient {
+  const http: HttpPolicy = { mayRepeat: (request) => !isStateProposal(request), ...deps.http };
   const client = createClient<paths>({
     baseUrl: connection.apiUrl.replace(/\/+$/, ''),
-    fetch: (request: Request) => fetchWithRetries(request, deps.http, deps.fetch),
+    fetch: (request: Request) => fetchWithRetries(request, http, deps.fetch),
   });
   client.use({
     async onRequest({ request }) {

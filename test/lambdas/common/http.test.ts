@@ -56,4 +56,28 @@ describe('fetchWithRetries', () => {
     const { fetchImpl } = scripted([() => Promise.reject(new TypeError('fetch failed')), () => Response.json(1)]);
     expect((await fetchWithRetries(request(), { sleep: async () => undefined }, fetchImpl)).status).toBe(200);
   });
+
+  it('ends every attempt by an absolute deadline read per request, and sends nothing past it', async () => {
+    const hang = () => new Promise<Response>(() => undefined);
+    const started = Date.now();
+    await expect(fetchWithRetries(request(), { timeoutMs: 5000, deadlineAt: () => started + 100, sleep: async () => undefined }, hang)).rejects.toThrow(NetworkError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const { fetchImpl, bodies } = scripted([() => Response.json(1)]);
+    await expect(fetchWithRetries(request(), { deadlineAt: () => Date.now() - 1 }, fetchImpl)).rejects.toThrow(/no time left/);
+    expect(bodies).toHaveLength(0);
+  });
+
+  it('sends a request that must not be repeated once after a 5xx, a timeout or a network error, but again after a 429', async () => {
+    const once = { mayRepeat: () => false, sleep: async () => undefined };
+    const fiveHundred = scripted([() => new Response('', { status: 503 }), () => Response.json(1)]);
+    expect((await fetchWithRetries(request(), once, fiveHundred.fetchImpl)).status).toBe(503);
+    expect(fiveHundred.bodies).toHaveLength(1);
+    const network = scripted([() => Promise.reject(new TypeError('fetch failed')), () => Response.json(1)]);
+    await expect(fetchWithRetries(request(), once, network.fetchImpl)).rejects.toThrow(NetworkError);
+    expect(network.bodies).toHaveLength(1);
+    const throttled = scripted([() => new Response('', { status: 429, headers: { 'retry-after': '0' } }), () => Response.json(1)]);
+    expect((await fetchWithRetries(request(), once, throttled.fetchImpl)).status).toBe(200);
+    expect(throttled.bodies).toHaveLength(2);
+  });
 });
+
