@@ -4,7 +4,9 @@
  * scaler's FIFO trigger queue. So requests (authenticated or not) never take the scaler's turn,
  * the scaler still evaluates one batch at a time, and the deduplication id lets at most one
  * webhook evaluation through per WEBHOOK_WINDOW_SECONDS however often it is called.
- * Unauthenticated requests get 401 and cause no AWS call (the token is read at cold start).
+ * Unauthenticated requests get 401 and cause no AWS call (the token is read at cold start and
+ * kept). When the token cannot be read, requests get 503 and the read is tried again only after
+ * TOKEN_RETRY_SECONDS, so a flood of requests does not become a flood of Secrets Manager calls.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { errorMessage } from '../common/errors';
@@ -12,6 +14,9 @@ import type { Logger } from '../common/log';
 import type { SecretReader } from '../common/aws/secrets';
 import { TRIGGER_MESSAGE_GROUP, webhookMessage } from '../scaler/triggers/message';
 import { tokensMatch } from './webhookAuth';
+
+/** After a failed read of the token, requests get 503 for this long without another read. */
+export const TOKEN_RETRY_SECONDS = 5;
 
 export interface WebhookConfig {
   readonly queueUrl: string;
@@ -48,6 +53,17 @@ export function tokenOf(headers: unknown): string | undefined {
 }
 
 export function createWebhookHandler(config: WebhookConfig, deps: WebhookDeps) {
+  let tokenUnreadableUntil = 0;
+  const expectedToken = async (): Promise<string | undefined> => {
+    if (deps.now().getTime() < tokenUnreadableUntil) return undefined;
+    try {
+      return await deps.secrets.get(config.tokenSecretArn);
+    } catch (error) {
+      tokenUnreadableUntil = deps.now().getTime() + TOKEN_RETRY_SECONDS * 1000;
+      deps.log.error('webhook token unreadable', { error: errorMessage(error), retryInSeconds: TOKEN_RETRY_SECONDS });
+      return undefined;
+    }
+  };
   return async (event: unknown): Promise<WebhookResponse> => {
     const http = isObject(event) && isObject(event.requestContext) ? event.requestContext.http : undefined;
     if (!isObject(http)) {
@@ -56,7 +72,9 @@ export function createWebhookHandler(config: WebhookConfig, deps: WebhookDeps) {
     }
     if (http.method !== 'POST') return respond(405, { error: 'use POST' });
     const token = tokenOf((event as Record<string, unknown>).headers);
-    if (!tokensMatch(token, await deps.secrets.get(config.tokenSecretArn))) {
+    const expected = await expectedToken();
+    if (expected === undefined) return respond(503, { error: 'the webhook cannot check tokens right now; the 1-minute schedule will evaluate' });
+    if (!tokensMatch(token, expected)) {
       deps.log.warn('webhook rejected', { reason: token ? 'wrong token' : 'no token' });
       return respond(401, { error: 'unauthorized' });
     }

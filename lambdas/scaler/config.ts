@@ -5,7 +5,7 @@ import { ConfigError } from '../common/errors';
 import type { PrefectConnection } from '../common/prefect/client';
 import { SCALER_METRICS_NAMESPACE, ScalerEnv } from './env';
 import type { ScalingSettings } from './policy';
-import type { StuckAction, StuckPendingSettings } from './stuck/recover';
+import type { StuckAction, StuckPendingSettings } from './stuck/classify';
 
 export const STUCK_ACTIONS: readonly StuckAction[] = ['reschedule', 'crash', 'off'];
 /** Shorter than this, a run still being submitted (RunTask retries included) could look stuck. */

@@ -15,3 +15,10 @@ export class TooManyTasksError extends PrefectEcsStackError {
     super(`cluster ${cluster} has more than ${limit} tasks: stuck-run recovery skipped (it never acts on a partial view)`);
   }
 }
+
+/** The invocation's time budget ran short: the rest of the stuck-run sweep waits for the next tick. */
+export class SweepOutOfTimeError extends PrefectEcsStackError {
+  constructor() {
+    super('too little time left in this invocation: the rest of the stuck-run sweep waits for the next tick');
+  }
+}

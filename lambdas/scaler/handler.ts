@@ -8,6 +8,7 @@
 import { errorMessage } from '../common/errors';
 import { parseOrDrop } from '../common/events';
 import { sleep } from '../common/retry';
+import { SCALER_TIMEOUT_SECONDS } from './budget';
 import type { ScalerConfig } from './config';
 import { planBatch } from './triggers/debounce';
 import { evaluate, type Evaluation, type ScalerDeps, type TriggerKind } from './evaluate';
@@ -15,6 +16,11 @@ import { evaluationFailureMetrics } from './metrics';
 import { isOfCluster, parseInvocation, type Trigger } from './triggers/parse';
 
 export type ScalerResult = Evaluation | { readonly dropped: string } | { readonly skipped: string } | { readonly failed: string };
+
+/** What the handler reads of the Lambda context. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 
 export interface HandlerDeps extends ScalerDeps {
   /** @default setTimeout */
@@ -29,7 +35,9 @@ export function createScalerHandler(config: ScalerConfig, deps: HandlerDeps) {
     deps.log.warn('dropped event', { reason: 'task of another cluster', clusterArn: trigger.clusterArn });
     return false;
   };
-  return async (event: unknown): Promise<ScalerResult> => {
+  const remainingMs = (context?: InvocationContext) => context?.getRemainingTimeInMillis() ?? SCALER_TIMEOUT_SECONDS * 1000;
+  return async (event: unknown, context?: InvocationContext): Promise<ScalerResult> => {
+    deps.budget.start(remainingMs(context));
     const parsed = parseOrDrop(parseInvocation, event, deps.log);
     if (!parsed.ok) return { dropped: parsed.reason };
     const invocation = parsed.value;
@@ -43,7 +51,10 @@ export function createScalerHandler(config: ScalerConfig, deps: HandlerDeps) {
       deps.log.debug('batch skipped', { reason: plan.reason, messages: batch.length });
       return { skipped: plan.reason };
     }
-    if (plan.action === 'wait') await (deps.sleep ?? sleep)(plan.ms);
+    if (plan.action === 'wait') {
+      await (deps.sleep ?? sleep)(plan.ms);
+      if (context) deps.budget.start(context.getRemainingTimeInMillis());
+    }
     try {
       return await evaluate(config, deps, kindsOf(batch.map((q) => q.trigger)));
     } catch (error) {

@@ -1,7 +1,7 @@
 /** The scaler's CloudWatch metrics of one evaluation (embedded metric format, ../common/metrics.ts). */
 import { embeddedMetrics, type MetricValue } from '../common/metrics';
 import type { ScalerConfig } from './config';
-import { activeRuns, type Demand } from './policy';
+import { activeRuns, ignoredRuns, type Demand } from './policy';
 
 /** What an evaluation reports (evaluate.ts's Evaluation has these fields). */
 export interface MeasuredEvaluation {
@@ -10,8 +10,11 @@ export interface MeasuredEvaluation {
   readonly changed: boolean;
   readonly demand?: Demand;
   readonly backlog?: number;
-  readonly recovery?: readonly { readonly outcome: string }[];
+  readonly sweep?: { readonly outcomes: readonly { readonly outcome: string }[]; readonly skipped?: string };
 }
+
+const MOVED = ['rescheduled', 'crashed', 'cancelled'];
+const LEFT = ['holder-alive', 'holder-may-live', 'off', 'lease-expired', 'rejected'];
 
 const count = (value: number): MetricValue => ({ value, unit: 'Count' });
 
@@ -33,9 +36,16 @@ export function evaluationMetrics(config: ScalerConfig, e: MeasuredEvaluation): 
       RunningRuns: count(e.demand.running),
       CancellingRuns: count(e.demand.cancelling),
       ActiveRuns: count(activeRuns(e.demand)),
+      IgnoredRuns: count(ignoredRuns(e.demand)),
     });
   }
-  if (e.recovery) metrics.StuckRunsRecovered = count(e.recovery.filter((o) => o.outcome === 'recovered').length);
+  if (e.sweep) {
+    Object.assign(metrics, {
+      StuckRunsRecovered: count(e.sweep.outcomes.filter((o) => MOVED.includes(o.outcome)).length),
+      StuckRunsLeft: count(e.sweep.outcomes.filter((o) => LEFT.includes(o.outcome)).length),
+      StuckSweepSkipped: count(e.sweep.skipped ? 1 : 0),
+    });
+  }
   return embeddedMetrics(config.metricsNamespace, metricDimensions(config), metrics);
 }
 

@@ -15,6 +15,17 @@
  * - While runs are PENDING or RUNNING the worker's ECS observer (SQS queue of task events) marks
  *   crashed runs and proposes InfrastructurePending: one worker is enough, the queue is shared
  *   (prefect-aws-0.7.7:src/integrations/prefect-aws/prefect_aws/observers/ecs.py:239-255).
+ * - A CANCELLING run needs no worker: a running flow is cancelled inside its own container
+ *   (3.6.28:src/prefect/runner/_flow_run_executor.py:230-306; workers stopped cancelling in 3.0,
+ *   PR #14611), worker-side cancellation of runs still being submitted is off by default
+ *   (3.6.28:src/prefect/settings/models/worker.py:52-59), and the observer cannot end a
+ *   CANCELLING run whose task stopped: its Crashed proposal is rejected
+ *   (EnforceCancellingToCancelledTransition, 3.6.28:src/prefect/server/orchestration/core_policy.py:1836-1857).
+ * - A run in an in-process retry (`Scheduled/AwaitingRetry` with `empirical_policy.retry_type ==
+ *   "in_process"`, set by RetryFailedFlows: core_policy.py:1094-1110) is retried inside its own
+ *   container: the worker's query never returns it (get-runs-from-worker-queues.sql.jinja:67-68)
+ *   and the observer skips SCHEDULED runs (prefect-aws-0.7.7:.../observers/ecs.py:723-732), so no
+ *   worker does anything for it.
  */
 
 /** `PREFECT_WORKER_QUERY_SECONDS`: seconds between polls (3.6.28:src/prefect/settings/models/worker.py:42-45; jittered +-30%, base.py:753). */
@@ -49,8 +60,45 @@ export const FLOW_RUN_ID_TAG = 'prefect.io/flow-run-id';
  * PENDING state names of a run a worker is still submitting: "Pending" (base.py:1637-1666) and
  * "Submitting" (base.py:1686-1700, since 3.6.22). After RunTask the ECS observer proposes
  * "InfrastructurePending" (prefect-aws-0.7.7:.../observers/ecs.py:665-687): submitted, not a backlog.
+ * Servers 3.1.6-3.6.21 abort every PENDING -> PENDING proposal (the exception for named sub-states
+ * in PreventPendingTransitions first appears in 3.6.22: 3.6.28:src/prefect/server/orchestration/
+ * core_policy.py:1675-1694), so there a submitted run stays "Pending" until it runs.
  */
 export const SUBMITTING_STATE_NAMES = ['Pending', 'Submitting'] as const;
+export const SUBMITTING_STATE_NAME = 'Submitting';
+
+/**
+ * Seconds after which a run still PENDING without an `infrastructure_pid` is no longer being
+ * submitted: a submission takes a few seconds (SUBMIT_SECONDS), RunTask retries add at most
+ * ~20 s (prefect-aws-0.7.7:.../workers/ecs_worker.py:855-868, 1579-1594; aws/settings.py:64-100),
+ * and the pid is PATCHed right after RunTask (3.6.28:src/prefect/workers/base.py:1455-1470). Such
+ * a run is stranded or hung: it is not a submission backlog, and the stuck-run sweep looks at it.
+ */
+export const SUBMISSION_DONE_SECONDS = 60;
+
+/**
+ * Labels a worker writes on a run it submits, right before it proposes "Submitting"
+ * (`_give_worker_labels_to_flow_run`, then `_propose_submitting_state`, in that order:
+ * 3.6.28:src/prefect/workers/base.py:1494-1498, :1897-1915). So while a run is PENDING named
+ * "Submitting", its `prefect.worker.name` names the worker submitting it. While it is named
+ * "Pending" the label may still be an earlier worker's (a run taken again keeps the old labels
+ * until the new worker writes its own), so it says nothing then.
+ */
+export const WORKER_NAME_LABEL = 'prefect.worker.name';
+
+/**
+ * The stack starts each worker with `--name ecs-task-<its ECS task id>` (templates/worker/ecs.ts;
+ * the default name is "<class> <uuid4>", 3.6.28:src/prefect/workers/base.py:586), so a run's
+ * worker label leads to the worker's ECS task, and ECS says whether that process still lives.
+ */
+export const ECS_WORKER_NAME_PREFIX = 'ecs-task-';
+
+/** The ECS task id of a worker this stack started, from its name; undefined for any other worker. */
+export function workerTaskId(workerName: unknown): string | undefined {
+  if (typeof workerName !== 'string' || !workerName.startsWith(ECS_WORKER_NAME_PREFIX)) return undefined;
+  const id = workerName.slice(ECS_WORKER_NAME_PREFIX.length);
+  return /^[0-9a-f-]{32,36}$/.test(id) ? id : undefined;
+}
 
 /**
  * A SCHEDULED run a deployment concurrency limit bounced: the server rejects the worker's
@@ -63,6 +111,6 @@ export const AWAITING_SLOT_STATE_NAME = 'AwaitingConcurrencySlot';
 /**
  * States that use a pool's or queue's concurrency_limit on the worker's scheduling query
  * (3.6.28:src/prefect/server/database/sql/postgres/get-runs-from-worker-queues.sql.jinja:1-33;
- * WORKER_POOL_SLOT_OCCUPYING_STATES, 3.6.28:src/prefect/server/models/workers.py:1012-1024).
+ * WORK_POOL_SLOT_OCCUPYING_STATES, 3.6.28:src/prefect/server/models/workers.py:1012-1024).
  */
 export const SLOT_OCCUPYING_STATES = ['PENDING', 'RUNNING'] as const;

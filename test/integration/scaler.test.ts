@@ -5,7 +5,7 @@
  * the OpenAPI schema and answers with Prefect's semantics (pools, queues, limits, states, the
  * 422 of older servers).
  */
-import { ECSClient, RunTaskCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createLogger } from '../../lambdas/common/log';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
@@ -14,6 +14,7 @@ import { readScalerConfig } from '../../lambdas/scaler/config';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import type { ScalerMemory } from '../../lambdas/scaler/evaluate';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
+import { Budget } from '../../lambdas/scaler/budget';
 import { scalerEnvironment } from '../fixtures/scalerEnvironment';
 import scheduled from '../fixtures/events/scaler/scheduled.json';
 import taskStopped from '../fixtures/events/scaler/ecs-task-stopped.json';
@@ -58,14 +59,16 @@ async function scalerFor(options: { desired?: number; queues?: string; timeoutMs
   const metrics: Record<string, unknown>[] = [];
   const secrets = new CachedSecretReader(new SecretsManagerClient(motoClientConfig(moto)));
   const memory = options.memory ?? {};
+  const budget = new Budget();
   const handler = createScalerHandler(config, {
     ecs: new ECSClient(motoClientConfig(moto)),
-    prefect: createPrefectClient(config.prefect, { secrets, http: { timeoutMs: options.timeoutMs ?? 2000, attempts: 3, baseDelayMs: 20 } }),
+    prefect: createPrefectClient(config.prefect, { secrets, http: { timeoutMs: options.timeoutMs ?? 2000, attempts: 3, baseDelayMs: 20, deadlineAt: budget.prefectDeadlineAt } }),
     secrets,
     log: createLogger('scaler', (line) => logs.push(JSON.parse(line))),
     writeMetrics: (line) => metrics.push(line),
     now: () => NOW,
     memory,
+    budget,
   });
   return { handler, service, logs, metrics, memory, desired: () => desiredCountOf(moto, 'prefect-cluster', service) };
 }
@@ -184,7 +187,7 @@ describe('no scale-in on a torn read', () => {
       const types = (request.body as { flow_runs?: { state?: { type?: { any_?: string[] } } } })?.flow_runs?.state?.type?.any_;
       if (request.path !== '/flow_runs/count' || types?.[0] !== 'SCHEDULED') return;
       // Right after the first SCHEDULED count a worker takes them all: they are being submitted.
-      for (const r of prefect.flowRuns) Object.assign(r, { state_type: 'PENDING', state_name: 'Submitting' });
+      for (const r of prefect.flowRuns) Object.assign(r, { state_type: 'PENDING', state_name: 'Submitting', state_timestamp: at(0) });
     });
     const s = await scalerFor();
     expect(await s.handler(scheduled)).toMatchObject({ desired: 3, reason: 'scale-out', demand: { pending: 25, submitting: 25 } });
@@ -277,46 +280,62 @@ describe('faults', () => {
       writeMetrics: () => undefined,
       now: () => NOW,
       memory: {},
+      budget: new Budget(),
     });
     await expect(missing(scheduled)).rejects.toThrow(/worker service no-such-service in cluster prefect-cluster not found/);
   });
 });
 
-describe('stuck PENDING runs', () => {
-  /** A flow-run task in the moto cluster, tagged as the ECS worker tags it. */
-  async function flowRunTask(flowRunId: string): Promise<string> {
-    const ecs = new ECSClient(motoClientConfig(moto));
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'prefect_ecs-pool_deployment', containerDefinitions: [{ name: 'prefect', image: 'flows:1', memory: 512 }] }));
-    const started = await ecs.send(
-      new RunTaskCommand({ cluster: 'prefect-cluster', taskDefinition: 'prefect_ecs-pool_deployment', launchType: 'FARGATE', tags: [{ key: 'prefect.io/flow-run-id', value: flowRunId }] }),
-    );
-    return started.tasks![0]!.taskArn!;
-  }
+describe('the time budget of an invocation (a timed-out batch would hold the one message group)', () => {
+  const context = (remainingMs: number) => {
+    const deadline = Date.now() + remainingMs;
+    return { getRemainingTimeInMillis: () => deadline - Date.now() };
+  };
+
+  it('returns well before the Lambda timeout when Prefect answers slowly, keeping the count', async () => {
+    prefect.flowRuns = dueRuns(3);
+    prefect.injectFault({ path: /flow_runs\/count/, delayMs: 1500, times: 1000 });
+    const s = await scalerFor({ desired: 2 });
+    const started = Date.now();
+    expect(await s.handler(scheduled, context(15_000))).toMatchObject({ desired: 2, reason: 'demand-unreadable', changed: false });
+    // Prefect requests stop 3 s + 8 s before the timeout: about 4 s in.
+    expect(Date.now() - started).toBeLessThan(8000);
+    prefect.clearFaults();
+  });
+
+  it('keeps the count rather than scale to 0 unconfirmed when too little time is left for the second reading', async () => {
+    const s = await scalerFor({ desired: 1, env: { [ScalerEnv.IdleGraceSeconds]: '0' } });
+    expect(await s.handler(scheduled, context(14_000))).toMatchObject({ desired: 1, reason: 'unconfirmed', confirmed: false, changed: false });
+    expect(await s.desired()).toBe(1);
+  });
+
+  it('skips the sweep when too little time is left, with a warning and a metric', async () => {
+    prefect.flowRuns = [run('p', { state_type: 'PENDING', state_name: 'Submitting', state_timestamp: at(-900) })];
+    const s = await scalerFor({ desired: 1 });
+    expect(await s.handler(scheduled, context(21_000))).toMatchObject({ desired: 1, sweep: { outcomes: [], skipped: expect.stringMatching(/s left in this invocation/) } });
+    expect(s.logs.find((l) => l.message === 'stuck-run sweep skipped')).toMatchObject({ level: 'WARN' });
+    expect(s.metrics.at(-1)).toMatchObject({ StuckSweepSkipped: 1 });
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
+  });
+
+  it('bounds the requests of a busy tick', async () => {
+    prefect.flowRuns = [...dueRuns(40), ...Array.from({ length: 60 }, (_, i) => run(`stuck-${i}`, { state_type: 'PENDING', state_name: 'Submitting', state_timestamp: at(-900) }))];
+    await (await scalerFor({ desired: 1 })).handler(scheduled);
+    // Demand: 2 pool reads, 8 SCHEDULED reads, 2 PENDING, 2 RUNNING and CANCELLING; sweep: 3 lists, 10 x (read + propose).
+    expect(prefect.requests.length).toBeLessThanOrEqual(2 + 8 + 2 + 2 + 3 + 20);
+    expect(prefect.requests.filter((r) => r.path.endsWith('/set_state'))).toHaveLength(10);
+  });
+});
+
+describe('stuck PENDING runs (more in scalerStuck.test.ts)', () => {
   const pending = (id: string, fields: Partial<StandInFlowRun> = {}) =>
     run(id, { state_type: 'PENDING', state_name: 'Submitting', state_id: `${id}-pending`, state_timestamp: at(-900), expected_start_time: at(-905), ...fields });
 
-  it('reschedules a run PENDING for 15 minutes with no task, and never touches one whose task exists', async () => {
-    prefect.flowRuns = [
-      pending('stuck'),
-      pending('has-task'),
-      pending('has-pid', { infrastructure_pid: 'prefect-cluster::arn:aws:ecs:us-east-1:123456789012:task/prefect-cluster/abc' }),
-      pending('fresh', { state_timestamp: at(-60), expected_start_time: at(-65) }),
-    ];
-    await flowRunTask('has-task');
-    const s = await scalerFor({ desired: 1 });
-    const result = await s.handler(scheduled);
-    expect(result).toMatchObject({ recovery: [{ id: 'stuck', outcome: 'recovered' }, { id: 'has-task', outcome: 'has-task' }] });
-    expect(prefect.flowRuns.map((r) => [r.id, r.state_type])).toEqual([['stuck', 'SCHEDULED'], ['has-task', 'PENDING'], ['has-pid', 'PENDING'], ['fresh', 'PENDING']]);
-    expect(prefect.flowRuns[0]!.state_message).toMatch(/^Rescheduled by the prefect-ecs-stack scaler: PENDING \(Submitting\) since .* no ECS task in cluster prefect-cluster/);
-    expect(prefect.requestsTo('/flow_runs/stuck/set_state')).toHaveLength(1);
-    expect(s.logs.find((l) => l.message === 'stuck pending run')).toMatchObject({ level: 'WARN', flowRunId: 'stuck', outcome: 'recovered' });
-    expect(s.metrics[0]).toMatchObject({ StuckRunsRecovered: 1 });
-  });
-
-  it('marks it Crashed when the setting says crash, and does nothing when it says off', async () => {
+  it('reschedules a run PENDING for 15 minutes with no task and no worker that could still submit it, and does nothing when the setting says off', async () => {
     prefect.flowRuns = [pending('stuck')];
-    await (await scalerFor({ desired: 1, env: { [ScalerEnv.StuckPendingAction]: 'crash' } })).handler(scheduled);
-    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'CRASHED', state_name: 'Crashed' });
+    const result = await (await scalerFor({ desired: 1 })).handler(scheduled);
+    expect(result).toMatchObject({ sweep: { outcomes: [{ id: 'stuck', outcome: 'rescheduled' }] } });
+    expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'SCHEDULED', state_message: expect.stringMatching(/^Rescheduled by the prefect-ecs-stack scaler: PENDING \(Submitting\) since /) });
     prefect.flowRuns = [pending('stuck-2')];
     await (await scalerFor({ desired: 1, env: { [ScalerEnv.StuckPendingAction]: 'off' } })).handler(scheduled);
     expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
@@ -325,10 +344,12 @@ describe('stuck PENDING runs', () => {
   it('leaves a run that started between the listing and the proposal (re-read right before)', async () => {
     prefect.flowRuns = [pending('racing')];
     prefect.afterRequest.push((request) => {
-      if (request.path === '/flow_runs/filter') Object.assign(prefect.flowRuns[0]!, { state_type: 'RUNNING', state_name: 'Running', state_id: 'racing-running' });
+      if (request.path === '/flow_runs/filter' && JSON.stringify(request.body).includes('EXPECTED_START_TIME_ASC')) {
+        Object.assign(prefect.flowRuns[0]!, { state_type: 'RUNNING', state_name: 'Running', state_id: 'racing-running' });
+      }
     });
     const result = await (await scalerFor({ desired: 1 })).handler(scheduled);
-    expect(result).toMatchObject({ recovery: [{ id: 'racing', outcome: 'changed' }] });
+    expect(result).toMatchObject({ sweep: { outcomes: [{ id: 'racing', outcome: 'changed' }] } });
     expect(prefect.requestsTo('/flow_runs/racing/set_state')).toHaveLength(0);
     expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'RUNNING' });
   });
@@ -336,7 +357,7 @@ describe('stuck PENDING runs', () => {
   it('sweeps only on the tick, not on task events', async () => {
     prefect.flowRuns = [pending('stuck')];
     await (await scalerFor({ desired: 1 })).handler(taskStopped);
-    expect(prefect.requestsTo('/flow_runs/filter')).toHaveLength(0);
+    expect(prefect.requestsTo('/flow_runs/filter').filter((r) => JSON.stringify(r.body).includes('EXPECTED_START_TIME_ASC'))).toHaveLength(0);
     expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
   });
 });

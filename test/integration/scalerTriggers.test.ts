@@ -16,6 +16,7 @@ import { createWebhookHandler } from '../../lambdas/scaler-webhook/handler';
 import { readScalerConfig } from '../../lambdas/scaler/config';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
+import { Budget } from '../../lambdas/scaler/budget';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import webhook from '../fixtures/events/scaler/webhook.json';
 import { scalerEnvironment } from '../fixtures/scalerEnvironment';
@@ -90,6 +91,7 @@ describe('scaler triggers through a FIFO queue', () => {
       writeMetrics: () => undefined,
       now: () => new Date(),
       memory: {},
+      budget: new Budget(),
     });
     expect(await scaler(asLambdaEvent(received, queueArn))).toMatchObject({ desired: 1, reason: 'scale-out' });
     expect(logs.find((l) => l.message === 'scaling decision')).toMatchObject({ triggers: ['task-state', 'webhook'] });

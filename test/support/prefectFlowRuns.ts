@@ -27,6 +27,11 @@ export interface StandInFlowRun {
   expected_start_time?: string;
   end_time?: string;
   infrastructure_pid?: string | null;
+  /** FlowRun.labels (3.1.6+ workers write `prefect.worker.name` before Submitting: 3.6.28:src/prefect/workers/base.py:1494-1498). */
+  labels?: Record<string, string>;
+  /** empirical_policy.retry_type: "in_process" while the engine retries in its own container (core_policy.py:1094-1110). */
+  retry_type?: 'in_process' | 'reschedule' | null;
+  deployment_id?: string | null;
 }
 
 type Range = { before_?: string; after_?: string };
@@ -34,6 +39,8 @@ export interface FlowRunsBody {
   work_pools?: { name?: { any_?: string[] } };
   work_pool_queues?: { name?: { any_?: string[] } };
   flow_runs?: {
+    id?: { any_?: string[]; not_any_?: string[] };
+    deployment_id?: { any_?: string[] };
     state?: { type?: { any_?: string[] }; name?: { any_?: string[] } };
     next_scheduled_start_time?: Range;
     expected_start_time?: Range;
@@ -45,7 +52,7 @@ export interface FlowRunsBody {
 }
 
 const EVALUATED_TOP_LEVEL = new Set(['work_pools', 'work_pool_queues', 'flow_runs', 'sort', 'limit', 'offset']);
-const EVALUATED_FLOW_RUN_KEYS = new Set(['state', 'next_scheduled_start_time', 'expected_start_time', 'end_time']);
+const EVALUATED_FLOW_RUN_KEYS = new Set(['id', 'deployment_id', 'state', 'next_scheduled_start_time', 'expected_start_time', 'end_time']);
 
 /**
  * FlowRunFilter keys a server does not know. `end_time` arrived in 3.0.4 (PR #15502;
@@ -101,6 +108,10 @@ export function matchingRuns(runs: readonly StandInFlowRun[], body: FlowRunsBody
     (run) =>
       (!pools || pools.includes(run.work_pool_name)) &&
       (!queues || queues.includes(run.work_queue_name)) &&
+      // FlowRunFilterId any_/not_any_ (3.6.28:src/prefect/server/schemas/filters.py:229-247), FlowRunFilterDeploymentId any_ (:320-340).
+      (!f.id?.any_ || f.id.any_.includes(run.id)) &&
+      (!f.id?.not_any_ || !f.id.not_any_.includes(run.id)) &&
+      (!f.deployment_id?.any_ || f.deployment_id.any_.includes(run.deployment_id ?? '')) &&
       (!f.state?.type?.any_ || f.state.type.any_.includes(run.state_type)) &&
       (!f.state?.name?.any_ || f.state.name.any_.includes(run.state_name ?? '')) &&
       within(run.next_scheduled_start_time, f.next_scheduled_start_time) &&
@@ -109,17 +120,22 @@ export function matchingRuns(runs: readonly StandInFlowRun[], body: FlowRunsBody
   );
 }
 
-const SORT_KEYS: Record<string, keyof StandInFlowRun> = {
-  NEXT_SCHEDULED_START_TIME_ASC: 'next_scheduled_start_time',
-  EXPECTED_START_TIME_ASC: 'expected_start_time',
+const SORT_KEYS: Record<string, [keyof StandInFlowRun, 1 | -1]> = {
+  NEXT_SCHEDULED_START_TIME_ASC: ['next_scheduled_start_time', 1],
+  EXPECTED_START_TIME_ASC: ['expected_start_time', 1],
+  EXPECTED_START_TIME_DESC: ['expected_start_time', -1],
 };
 
-/** `/flow_runs/filter`: sorted (the two ascending sorts the Lambdas use), then offset and limit (default 200). */
+/** `/flow_runs/filter`: sorted (the sorts the Lambdas use), then offset and limit (default 200). */
 export function listRuns(runs: readonly StandInFlowRun[], body: FlowRunsBody): StandInFlowRun[] {
-  const key = SORT_KEYS[body.sort ?? ''];
-  if (body.sort !== undefined && !key) throw new Error(`sort ${body.sort} is not evaluated by the stand-in`);
+  const sort = SORT_KEYS[body.sort ?? ''];
+  if (body.sort !== undefined && !sort) throw new Error(`sort ${body.sort} is not evaluated by the stand-in`);
   const matched = matchingRuns(runs, body);
-  if (key) matched.sort((a, b) => Date.parse(String(a[key] ?? '')) - Date.parse(String(b[key] ?? '')));
+  if (sort) {
+    const [key, direction] = sort;
+    const time = (run: StandInFlowRun) => Date.parse(String(run[key] ?? '')) || 0;
+    matched.sort((a, b) => direction * (time(a) - time(b)));
+  }
   return matched.slice(body.offset ?? 0, (body.offset ?? 0) + (body.limit ?? 200));
 }
 
@@ -138,6 +154,9 @@ export function flowRunResponse(run: StandInFlowRun) {
     expected_start_time: run.expected_start_time ?? null,
     end_time: run.end_time ?? null,
     infrastructure_pid: run.infrastructure_pid ?? null,
+    labels: run.labels ?? {},
+    empirical_policy: { retry_type: run.retry_type ?? null },
+    deployment_id: run.deployment_id ?? null,
     state: {
       id: run.state_id ?? `${run.id}-state`,
       type: run.state_type,

@@ -31,6 +31,12 @@ export interface StandInPool {
   queues?: StandInQueue[];
 }
 
+/** A deployment as the Lambdas read it (DeploymentResponse's concurrency fields). */
+export interface StandInDeployment {
+  concurrency_limit?: number | null;
+  grace_period_seconds?: number | null;
+}
+
 export interface Fault {
   /** Only requests whose path (after /api) matches. @default every path */
   readonly path?: RegExp;
@@ -66,6 +72,8 @@ export class PrefectStandIn {
   flowRuns: StandInFlowRun[] = [];
   /** Work pools by name; a pool not listed exists with its defaults (not paused, no limit). */
   pools: Record<string, StandInPool> = {};
+  /** Deployments by id; one not listed answers 404. */
+  deployments: Record<string, StandInDeployment> = {};
   serverVersion: ServerVersion = '3.6.28';
   /** The server's clock for state timestamps. */
   now: () => Date = () => new Date();
@@ -86,13 +94,34 @@ export class PrefectStandIn {
     });
     this.on('POST', '/flow_runs/{id}/set_state', (request, { id }) => {
       const run = this.flowRuns.find((r) => r.id === id);
-      return run ? setState(run, request.body as Proposal, this.now()) : { status: 404, body: { detail: 'Flow run not found' } };
+      return run ? this.propose(run, request.body as Proposal) : { status: 404, body: { detail: 'Flow run not found' } };
+    });
+    this.on('GET', '/deployments/{id}', (_r, { id }) => {
+      const d = this.deployments[id!];
+      if (!d) return { status: 404, body: { detail: 'Deployment not found' } };
+      const limit = d.concurrency_limit ?? null;
+      return {
+        status: 200,
+        body: {
+          id,
+          name: `deployment-${id}`,
+          flow_id: '00000000-0000-4000-8000-00000000f10e',
+          concurrency_limit: limit,
+          global_concurrency_limit: limit === null ? null : { id: `gcl-${id}`, name: `deployment:${id}`, limit, active: true, active_slots: 0, slot_decay_per_second: 0 },
+          concurrency_options: d.grace_period_seconds ? { collision_strategy: 'ENQUEUE', grace_period_seconds: d.grace_period_seconds } : null,
+        },
+      };
     });
     this.on('GET', '/work_pools/{name}', (_r, { name }) => ({ status: 200, body: this.poolResponse(name!) }));
     this.on('POST', '/work_pools/{name}/queues/filter', (request, { name }) => {
       const { offset = 0, limit = 200 } = (request.body ?? {}) as { offset?: number; limit?: number };
       return { status: 200, body: this.queuesOf(name!).slice(offset, offset + limit).map((q) => ({ ...q, id: `queue-${q.name}`, created: null, updated: null })) };
     });
+  }
+
+  /** A state proposal under Prefect's rules (prefectOrchestration.ts), as a worker or a Lambda sends it. */
+  propose(run: StandInFlowRun, proposal: Proposal): { status: number; body: unknown } {
+    return setState(run, proposal, this.now(), { deploymentLimit: (id) => this.deployments[id]?.concurrency_limit, pendingSubStates: this.serverVersion === '3.6.28' });
   }
 
   /** Answers a flow-run filter request, or 422 when `serverVersion` lacks one of its keys. */

@@ -5,9 +5,10 @@
  * due only if the fleet takes them in that one poll: ceil(peak / limit) workers.
  */
 import { PrefectResponseError } from '../../common/errors';
-import { expectData, type PrefectClient } from '../../common/prefect/client';
+import type { PrefectClient } from '../../common/prefect/client';
 import { AWAITING_SLOT_STATE_NAME, WORKER_PREFETCH_SECONDS } from '../prefectWorker';
 import { aheadListBody } from './bodies';
+import { listRuns } from './listed';
 
 /** The most times (seconds) that fall within any window of `windowSeconds` (half-open). */
 export function peakWithinWindow(times: readonly number[], windowSeconds: number): number {
@@ -31,16 +32,12 @@ export interface AheadQuery {
 
 /** The largest number of runs due later within the look-ahead that share one prefetch window. */
 export async function readPeakAhead(prefect: PrefectClient, q: AheadQuery): Promise<number> {
-  const body = aheadListBody(q.workPool, q.queues, q.now, q.lookaheadSeconds, Math.min(200, q.enough));
-  const runs = await expectData<unknown>('/flow_runs/filter', () => prefect.POST('/flow_runs/filter', { body }));
-  if (!Array.isArray(runs)) throw new PrefectResponseError('/flow_runs/filter', 'expected a list of flow runs');
+  const runs = await listRuns(prefect, aheadListBody(q.workPool, q.queues, q.now, q.lookaheadSeconds, Math.min(200, q.enough)));
   const times: number[] = [];
-  for (const run of runs as Record<string, unknown>[]) {
-    const name = run?.state_name ?? (run?.state as Record<string, unknown> | undefined)?.name;
-    if (name === AWAITING_SLOT_STATE_NAME) continue;
-    const at = Date.parse(String(run?.next_scheduled_start_time));
-    if (Number.isNaN(at)) throw new PrefectResponseError('/flow_runs/filter', 'a scheduled flow run without next_scheduled_start_time');
-    times.push(at / 1000);
+  for (const run of runs) {
+    if (run.stateName === AWAITING_SLOT_STATE_NAME || run.retryType === 'in_process') continue;
+    if (run.nextScheduledAt === undefined) throw new PrefectResponseError('/flow_runs/filter', 'a scheduled flow run without next_scheduled_start_time');
+    times.push(run.nextScheduledAt / 1000);
   }
   return peakWithinWindow(times, WORKER_PREFETCH_SECONDS);
 }

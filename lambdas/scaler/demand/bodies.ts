@@ -6,6 +6,7 @@
  * `flow_runs.end_time` (3.0.4+).
  */
 import type { components } from '../../common/prefect/schema';
+import { SCALE_IN_MARGIN_SECONDS } from '../policy';
 import { AWAITING_SLOT_STATE_NAME, SLOT_OCCUPYING_STATES, SUBMITTING_STATE_NAMES, WORKER_PREFETCH_SECONDS } from '../prefectWorker';
 
 export type CountBody = components['schemas']['Body_count_flow_runs_flow_runs_count_post'];
@@ -27,6 +28,15 @@ export function countBody(workPool: string, queues: readonly string[] | undefine
 }
 
 const byType = (types: readonly StateType[], extra: FlowRunFilter = {}): FlowRunFilter => ({ state: { type: { any_: [...types] } }, ...extra });
+/** Leaves out the runs the sweep found nothing moves (memory.ts); `id.not_any_` exists from 3.0.0 (3.0.0:src/prefect/server/schemas/filters.py:199-216). */
+const except = (ids: readonly string[]): FlowRunFilter => (ids.length > 0 ? { id: { not_any_: [...ids] } } : {});
+const awaitingSlotWithin = (now: Date, seconds: number): FlowRunFilter => ({
+  state: { type: { any_: ['SCHEDULED' as StateType] }, name: { any_: [AWAITING_SLOT_STATE_NAME] } },
+  next_scheduled_start_time: { before_: iso(now, seconds) },
+});
+
+/** Seconds ahead a worker about to be stopped could still take a run: the prefetch plus the scale-in margin. */
+export const SOON_SECONDS = WORKER_PREFETCH_SECONDS + SCALE_IN_MARGIN_SECONDS;
 
 /** The flow-run filters of each kind of demand; `now` is the evaluation time. */
 export const demandFilters = {
@@ -34,17 +44,29 @@ export const demandFilters = {
   dueWithin: (now: Date, seconds: number) => byType(['SCHEDULED'], { next_scheduled_start_time: { before_: iso(now, seconds) } }),
   /** What the worker's next poll returns: due within the prefetch window (base.py:1341-1353). */
   dueNow: (now: Date) => demandFilters.dueWithin(now, WORKER_PREFETCH_SECONDS),
-  awaitingSlotNow: (now: Date) => ({
-    state: { type: { any_: ['SCHEDULED' as StateType] }, name: { any_: [AWAITING_SLOT_STATE_NAME] } },
-    next_scheduled_start_time: { before_: iso(now, WORKER_PREFETCH_SECONDS) },
+  dueSoon: (now: Date) => demandFilters.dueWithin(now, SOON_SECONDS),
+  awaitingSlotNow: (now: Date) => awaitingSlotWithin(now, WORKER_PREFETCH_SECONDS),
+  awaitingSlotSoon: (now: Date) => awaitingSlotWithin(now, SOON_SECONDS),
+  /** Due runs in a retry: the in-process ones among them are no worker's (read.ts checks `empirical_policy`). */
+  retryingWithin: (now: Date, seconds: number): FlowRunFilter => ({
+    state: { type: { any_: ['SCHEDULED' as StateType] }, name: { any_: ['AwaitingRetry'] } },
+    next_scheduled_start_time: { before_: iso(now, seconds) },
   }),
+  /** Due runs of the given deployments (those with a concurrency limit of 0). */
+  dueOfDeployments: (now: Date, seconds: number, deploymentIds: readonly string[]) =>
+    byType(['SCHEDULED'], { next_scheduled_start_time: { before_: iso(now, seconds) }, deployment_id: { any_: [...deploymentIds] } }),
   occupyingSlots: () => byType(SLOT_OCCUPYING_STATES),
-  pending: () => byType(['PENDING']),
+  pending: (left: readonly string[] = []) => byType(['PENDING'], except(left)),
   submitting: () => ({ state: { type: { any_: ['PENDING' as StateType] }, name: { any_: [...SUBMITTING_STATE_NAMES] } } }),
-  running: () => byType(['RUNNING']),
+  running: (left: readonly string[] = []) => byType(['RUNNING'], except(left)),
   cancelling: () => byType(['CANCELLING']),
   endedSince: (now: Date, seconds: number) => byType(TERMINAL, { end_time: { after_: iso(now, -seconds) } }),
 };
+
+/** A `/flow_runs/filter` body over the pool's runs in these queues (`undefined`: every queue). */
+export function listBody(workPool: string, queues: readonly string[] | undefined, flowRuns: FlowRunFilter, sort: ListBody['sort'], limit: number, offset = 0): ListBody {
+  return { ...countBody(workPool, queues, flowRuns), sort, limit, offset };
+}
 
 /**
  * The earliest runs due after the next poll and within the look-ahead, to see how many share a

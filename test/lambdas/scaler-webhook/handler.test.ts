@@ -11,7 +11,7 @@ const TOKEN = 'correct-horse-battery-staple';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-token-AbCdEf';
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-ScalerTriggerQueue.fifo';
 
-function harness(now = new Date('2026-11-21T12:00:03Z')) {
+function harness(now = new Date('2026-11-21T12:00:03Z'), clock: () => Date = () => now) {
   const sqs = mockClient(SQSClient);
   const sm = mockClient(SecretsManagerClient);
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
@@ -20,7 +20,7 @@ function harness(now = new Date('2026-11-21T12:00:03Z')) {
   const secrets = new CachedSecretReader(new SecretsManagerClient({ region: 'us-east-1' }));
   const handler = createWebhookHandler(
     { queueUrl: QUEUE, tokenSecretArn: SECRET },
-    { sqs: new SQSClient({ region: 'us-east-1' }), secrets, log: createLogger('scaler-webhook', (l) => logs.push(JSON.parse(l))), now: () => now },
+    { sqs: new SQSClient({ region: 'us-east-1' }), secrets, log: createLogger('scaler-webhook', (l) => logs.push(JSON.parse(l))), now: clock },
   );
   return { handler, sqs, sm, logs, secrets };
 }
@@ -79,6 +79,18 @@ describe('scaler webhook', () => {
     h.sqs.on(SendMessageCommand).rejects(new Error('SQS down'));
     expect((await h.handler(webhook)).statusCode).toBe(503);
     expect(h.logs.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'webhook could not queue an evaluation', error: 'SQS down' });
+  });
+
+  it('answers 503 when the token cannot be read, and reads it again only after 5 seconds whatever the requests', async () => {
+    let now = Date.parse('2026-11-21T12:00:03Z');
+    const h = harness(undefined, () => new Date(now));
+    h.sm.on(GetSecretValueCommand).rejectsOnce(new Error('throttled')).resolves({ SecretString: TOKEN });
+    for (let i = 0; i < 5; i++) expect((await h.handler({ ...webhook, headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(503);
+    expect(h.sm.calls()).toHaveLength(1);
+    expect(h.logs.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'webhook token unreadable', retryInSeconds: 5 });
+    now += 5000;
+    expect((await h.handler(webhook)).statusCode).toBe(202);
+    expect(h.sm.calls()).toHaveLength(2);
   });
 
   it('reads the token from Authorization: Bearer or X-Webhook-Token', () => {

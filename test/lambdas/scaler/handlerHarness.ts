@@ -8,6 +8,7 @@ import { CachedSecretReader } from '../../../lambdas/common/aws/secrets';
 import type { ScalerConfig } from '../../../lambdas/scaler/config';
 import type { ScalerMemory } from '../../../lambdas/scaler/evaluate';
 import { createScalerHandler } from '../../../lambdas/scaler/handler';
+import { Budget } from '../../../lambdas/scaler/budget';
 
 export const API_KEY = 'pnu_unit_test_key_do_not_log';
 export const NOW = new Date('2026-11-21T12:00:00Z');
@@ -32,12 +33,23 @@ export type FakeCounts = Partial<Record<'SCHEDULED' | 'PENDING' | 'SUBMITTING' |
 
 export type FakePrefect = (request: Request, body: any) => Response | Promise<Response>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A pool with one open queue, and counts per state type (every SCHEDULED run due now). */
+/** A run being submitted right now, as `/flow_runs/filter` lists it. */
+const submittingRun = (i: number) => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  work_queue_name: 'default',
+  infrastructure_pid: null,
+  state: { id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, type: 'PENDING', name: 'Submitting', timestamp: NOW.toISOString() },
+});
+
+/** A pool with one open queue, and counts per state type (every SCHEDULED run due now); SUBMITTING runs are listed too. */
 export const countsPrefect = (counts: FakeCounts): FakePrefect => (request, body) => {
   const path = new URL(request.url).pathname.replace(/^\/api/, '');
   if (path === '/work_pools/ecs-pool') return Response.json({ name: 'ecs-pool', is_paused: false, concurrency_limit: null });
   if (path === '/work_pools/ecs-pool/queues/filter') return Response.json([{ name: 'default', is_paused: false, concurrency_limit: null }]);
-  if (path === '/flow_runs/filter') return Response.json([]);
+  if (path === '/flow_runs/filter') {
+    const listsSubmitting = body.flow_runs.state.name?.any_?.includes('Submitting') && body.flow_runs.state.type.any_.length === 1;
+    return Response.json(listsSubmitting ? Array.from({ length: counts.SUBMITTING ?? 0 }, (_, i) => submittingRun(i)) : []);
+  }
   const types: string[] = body.flow_runs.state.type.any_;
   const names: string[] | undefined = body.flow_runs.state.name?.any_;
   const key = names ? (names.includes('Submitting') ? 'SUBMITTING' : 'AWAITING') : types.length > 1 ? (types.includes('COMPLETED') ? 'TERMINAL' : 'PENDING+RUNNING') : types[0];
@@ -57,7 +69,7 @@ export function sqsBatch(...messages: [unknown, number][]): { Records: unknown[]
   };
 }
 
-export function harness(options: { config?: Partial<ScalerConfig>; desired?: number; running?: number; prefect: FakePrefect; memory?: ScalerMemory }) {
+export function harness(options: { config?: Partial<ScalerConfig>; desired?: number; running?: number; prefect: FakePrefect; memory?: ScalerMemory; budget?: Budget }) {
   const ecs = mockClient(ECSClient);
   const sm = mockClient(SecretsManagerClient);
   ecs.on(DescribeServicesCommand).resolves({
@@ -72,9 +84,10 @@ export function harness(options: { config?: Partial<ScalerConfig>; desired?: num
   const sleeps: number[] = [];
   const config = { ...baseConfig, ...options.config };
   const secrets = new CachedSecretReader(new SecretsManagerClient({ region: 'us-east-1' }));
+  const budget = options.budget ?? new Budget();
   const prefect = createPrefectClient(config.prefect, {
     secrets,
-    http: { attempts: 3, timeoutMs: 200, sleep: async () => undefined },
+    http: { attempts: 3, timeoutMs: 200, sleep: async () => undefined, deadlineAt: budget.prefectDeadlineAt },
     fetch: async (request) => {
       const body = request.method === 'GET' ? undefined : await request.clone().json().catch(() => undefined);
       prefectRequests.push({ request, body });
@@ -90,8 +103,9 @@ export function harness(options: { config?: Partial<ScalerConfig>; desired?: num
     writeMetrics: (line) => metrics.push(line),
     now: () => NOW,
     memory,
+    budget,
     sleep: async (ms) => void sleeps.push(ms),
   });
   const countRequests = () => prefectRequests.filter((r) => r.request.url.endsWith('/flow_runs/count'));
-  return { handler, ecs, sm, logs, metrics, prefectRequests, countRequests, secrets, memory, sleeps };
+  return { handler, ecs, sm, logs, metrics, prefectRequests, countRequests, secrets, memory, sleeps, budget };
 }

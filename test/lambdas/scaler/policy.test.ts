@@ -2,14 +2,15 @@ import fc from 'fast-check';
 import { activeRuns, decideDesiredCount, submissionBacklog, workersNeeded, type Demand, type ScalingSettings } from '../../../lambdas/scaler/policy';
 
 const settings: ScalingSettings = { minWorkers: 0, maxWorkers: 3, submissionsPerWorker: 10, lookaheadSeconds: 120, idleGraceSeconds: 60 };
-const idle: Demand = { due: 0, dueNow: 0, awaitingSlot: 0, peakAhead: 0, untakeable: 0, pending: 0, submitting: 0, running: 0, cancelling: 0 };
+const idle: Demand = { due: 0, dueNow: 0, awaitingSlot: 0, dueSoon: 0, peakAhead: 0, untakeable: 0, pending: 0, submitting: 0, running: 0, cancelling: 0, ignored: {} };
 
 describe('scaling policy (examples)', () => {
   it.each<[string, number, Partial<Demand>, number, string]>([
     ['scales to 0 when nothing is due, pending, running or cancelling', 1, {}, 0, 'scale-in'],
     ['wakes one worker for a run due within the look-ahead', 0, { due: 1, peakAhead: 1 }, 1, 'scale-out'],
     ['keeps one worker for 24 running flow runs: a running run holds no --limit slot', 1, { running: 24 }, 1, 'steady'],
-    ['keeps one worker while a run is cancelling', 1, { cancelling: 1 }, 1, 'steady'],
+    ['keeps no worker for a cancelling run: a worker does nothing for it', 1, { cancelling: 1 }, 0, 'scale-in'],
+    ['keeps no worker for runs nothing will move (in-process retries, limit-0 deployments, stuck runs)', 1, { ignored: { 'in-process-retry': 1, 'zero-limit-deployment': 4, stuck: 2 } }, 0, 'scale-in'],
     ['keeps one worker while runs are pending (their tasks start)', 1, { pending: 5 }, 1, 'steady'],
     ['adds workers for runs already due beyond one poll of the fleet (25 runs, 10 per poll)', 1, { due: 25, dueNow: 25 }, 3, 'scale-out'],
     ['counts runs being submitted in the backlog', 1, { due: 5, dueNow: 5, pending: 12, submitting: 12 }, 2, 'scale-out'],
@@ -20,6 +21,8 @@ describe('scaling policy (examples)', () => {
     ['wakes nothing for due runs no worker can take (paused pool or queue, limits)', 1, { untakeable: 7 }, 0, 'scale-in'],
     ['keeps the extra workers while a submission backlog remains', 3, { due: 4, dueNow: 4, running: 30 }, 3, 'backlog'],
     ['removes the extra workers once the backlog is gone', 3, { running: 30 }, 1, 'scale-in'],
+    ['keeps the extra workers while a run is due within the prefetch window plus the scale-in margin (one could take it and be stopped)', 3, { due: 1, dueSoon: 1, running: 30 }, 3, 'backlog'],
+    ['removes them for runs due later than that', 3, { due: 1, peakAhead: 1, running: 30 }, 1, 'scale-in'],
     ['holds one worker through the idle grace after a run ended', 2, { endedWithinGrace: true }, 1, 'idle-grace'],
     ['scales to 0 when the server cannot tell whether a run ended (Prefect < 3.0.4)', 1, { endedWithinGrace: undefined }, 0, 'scale-in'],
   ])('%s', (_name, current, demand, desired, reason) => {
@@ -61,27 +64,31 @@ const demandArb = fc
     submittingShare: fc.double({ min: 0, max: 1, noNaN: true }),
     running: fc.nat(50),
     cancelling: fc.nat(5),
+    ignored: fc.nat(5),
     endedWithinGrace: fc.option(fc.boolean(), { nil: undefined }),
   })
   .map((d): Demand => {
     const dueNow = Math.floor(d.due * d.nowShare);
+    const awaitingSlot = Math.floor(dueNow * d.awaitingShare);
     return {
       due: d.due,
       dueNow,
-      awaitingSlot: Math.floor(dueNow * d.awaitingShare),
+      awaitingSlot,
+      dueSoon: Math.floor((d.due - awaitingSlot) * d.nowShare),
       peakAhead: Math.floor((d.due - dueNow) * d.peakShare),
       untakeable: d.untakeable,
       pending: d.pending,
       submitting: Math.floor(d.pending * d.submittingShare),
       running: d.running,
       cancelling: d.cancelling,
+      ignored: { stuck: d.ignored },
       endedWithinGrace: d.endedWithinGrace,
     };
   });
 const currentArb = fc.nat(20);
 
 describe('scaling policy (properties)', () => {
-  it('never 0 while a takeable run is due, or any run is pending, running or cancelling', () => {
+  it('never 0 while a takeable run is due, or any run is pending or running', () => {
     fc.assert(
       fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
         if (activeRuns(demand) > 0) expect(decideDesiredCount(current, demand, s).desired).toBeGreaterThan(0);
@@ -89,10 +96,10 @@ describe('scaling policy (properties)', () => {
     );
   });
 
-  it('wakes nothing for runs no worker can take', () => {
+  it('wakes nothing for runs no worker can take, cancelling runs or runs nothing moves', () => {
     fc.assert(
       fc.property(fc.nat(100), settingsArb, (untakeable, s) => {
-        expect(workersNeeded({ due: 0, dueNow: 0, awaitingSlot: 0, peakAhead: 0, untakeable, pending: 0, submitting: 0, running: 0, cancelling: 0 }, s)).toBe(0);
+        expect(workersNeeded({ ...idle, untakeable, cancelling: untakeable, ignored: { stuck: untakeable } }, s)).toBe(0);
       }),
     );
   });
@@ -122,12 +129,12 @@ describe('scaling policy (properties)', () => {
     );
   });
 
-  it('never scales in while a submission backlog remains, and keeps at most one worker for the grace', () => {
+  it('never scales in while a submission backlog remains or a run is due soon, and keeps at most one worker for the grace', () => {
     fc.assert(
       fc.property(currentArb, demandArb, settingsArb, (current, demand, s) => {
         const decision = decideDesiredCount(current, demand, s);
         const withinBounds = Math.min(s.maxWorkers, Math.max(s.minWorkers, current));
-        if (decision.desired < withinBounds) expect(submissionBacklog(demand)).toBe(0);
+        if (decision.desired < withinBounds) expect(submissionBacklog(demand) + demand.dueSoon).toBe(0);
         if (decision.reason === 'idle-grace') expect(decision.desired).toBe(1);
       }),
     );
@@ -148,5 +155,18 @@ describe('scaling policy (properties)', () => {
         expect(decideDesiredCount(current, undefined, s).desired).toBe(Math.min(s.maxWorkers, Math.max(s.minWorkers, current)));
       }),
     );
+  });
+});
+
+describe('the per-tick reading of a backlog (bench:scaling compares it)', () => {
+  it('adds workers only for what the fleet cannot take in that many polls', () => {
+    const burst = { ...idle, due: 60, dueNow: 60 };
+    expect(decideDesiredCount(1, burst, settings).desired).toBe(3);
+    expect(decideDesiredCount(1, burst, settings, 6).desired).toBe(1);
+    expect(decideDesiredCount(1, { ...burst, due: 130, dueNow: 130 }, settings, 6).desired).toBe(3);
+  });
+
+  it('still takes runs due at one moment in one poll', () => {
+    expect(decideDesiredCount(0, { ...idle, due: 24, peakAhead: 24 }, settings, 6).desired).toBe(3);
   });
 });
