@@ -4,17 +4,23 @@
  * Copilot's backlog-per-task scaling. All serve the same simulated worker (simulate.ts).
  */
 import { decideDesiredCount, type ScalingSettings } from '../../../lambdas/scaler/policy';
+import { WORKER_QUERY_SECONDS } from '../../../lambdas/scaler/prefectWorker';
 import type { FleetView } from './fleet';
 import type { Controller } from './simulate';
 
-/** This project's scaler: the real policy module, on the 1-minute tick and on task events. */
-export function scalerController(settings: ScalingSettings, withWebhook: boolean): Controller {
+/**
+ * This project's scaler: the real policy module, on the 1-minute tick and on task events. With
+ * `perTick`, the other reading of "a backlog the fleet cannot submit within a tick": more workers
+ * only for what the fleet cannot take in a tick's worth of polls (README "Why per poll").
+ */
+export function scalerController(settings: ScalingSettings & { readonly tickSeconds: number }, withWebhook: boolean, perTick = false): Controller {
+  const backlogPolls = perTick ? settings.tickSeconds / WORKER_QUERY_SECONDS : 1;
   return {
-    name: withWebhook ? 'scaler+webhook' : 'scaler',
+    name: `scaler${perTick ? '-per-tick' : ''}${withWebhook ? '+webhook' : ''}`,
     initialWorkers: settings.minWorkers,
     onTaskEvents: true,
     onAdhocCreated: withWebhook,
-    decide: (view) => decideDesiredCount(view.desired, view.demand(settings), settings).desired,
+    decide: (view) => decideDesiredCount(view.desired, view.demand(settings), settings, backlogPolls).desired,
   };
 }
 

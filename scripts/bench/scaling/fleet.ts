@@ -3,7 +3,8 @@
  * are waiting, being submitted, stranded in PENDING, running or done; which workers are up and
  * what each is submitting; and the view of it a scaling policy gets.
  */
-import { WORKER_PREFETCH_SECONDS } from '../../../lambdas/scaler/prefectWorker';
+import { SOON_SECONDS } from '../../../lambdas/scaler/demand/bodies';
+import { SUBMISSION_DONE_SECONDS, WORKER_PREFETCH_SECONDS } from '../../../lambdas/scaler/prefectWorker';
 import type { Demand, ScalingSettings } from '../../../lambdas/scaler/policy';
 import { peakWithinWindow } from '../../../lambdas/scaler/demand/ahead';
 import type { Trace, TraceRun } from './traces';
@@ -24,6 +25,8 @@ export interface SimRun {
 export interface SimWorker {
   readonly requestedAt: number;
   readyAt: number;
+  /** When ECS will have stopped it (a scale-in is not instant: it still polls until then). */
+  stoppingAt?: number;
   stoppedAt?: number;
   readonly submitting: Set<SimRun>;
 }
@@ -56,12 +59,13 @@ export class FleetState {
   private active = 0;
   private lastFinish = -Infinity;
   private stranded = 0;
+  private strandedScheduled = 0;
   private done = 0;
   private readonly delays = { scheduled: [] as number[], adhoc: [] as number[] };
 
   constructor(
     trace: Trace,
-    private readonly settings: { readonly submissionsPerWorker: number; readonly workerStartSeconds: number; readonly stuckPendingSeconds: number },
+    private readonly settings: { readonly submissionsPerWorker: number; readonly workerStartSeconds: number; readonly scaleInStopSeconds: number },
   ) {
     this.runs = [...trace.runs]
       .sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id))
@@ -77,11 +81,12 @@ export class FleetState {
     this.clock = at;
   }
 
-  /** Sets the desired count; returns the indexes of the workers it starts. */
-  setDesired(at: number, count: number): number[] {
-    if (count === this.desired) return [];
+  /** Sets the desired count; returns the workers it starts and those it stops (at their `stoppingAt`). */
+  setDesired(at: number, count: number): { started: number[]; stopping: number[] } {
+    if (count === this.desired) return { started: [], stopping: [] };
     this.scaleActions++;
     const started: number[] = [];
+    const stopping: number[] = [];
     if (count > this.desired) {
       for (let i = this.desired; i < count; i++) {
         started.push(this.workers.length);
@@ -89,18 +94,26 @@ export class FleetState {
       }
     } else {
       // ECS stops tasks still starting first (the newest), whatever they are doing.
-      const stopOrder = this.alive.sort((a, b) => b.requestedAt - a.requestedAt);
+      const stopOrder = this.alive.filter((w) => w.stoppingAt === undefined).sort((a, b) => b.requestedAt - a.requestedAt);
       for (const worker of stopOrder.slice(0, this.desired - count)) {
-        worker.stoppedAt = at;
-        for (const run of worker.submitting) {
-          Object.assign(run, { state: 'stranded', strandedAt: at, worker: undefined });
-          this.stranded++;
-        }
-        worker.submitting.clear();
+        worker.stoppingAt = at + this.settings.scaleInStopSeconds;
+        stopping.push(this.workers.indexOf(worker));
       }
     }
     this.desired = count;
-    return started;
+    return { started, stopping };
+  }
+
+  /** ECS has stopped the worker: what it was submitting stays PENDING (PrefectHQ/prefect#20485). */
+  stop(worker: number, at: number): void {
+    const w = this.workers[worker]!;
+    w.stoppedAt = at;
+    for (const run of w.submitting) {
+      Object.assign(run, { state: 'stranded', strandedAt: at, worker: undefined });
+      this.stranded++;
+      if (run.run.kind === 'scheduled') this.strandedScheduled++;
+    }
+    w.submitting.clear();
   }
 
   release(run: SimRun): void {
@@ -149,10 +162,14 @@ export class FleetState {
     this.lastFinish = at;
   }
 
-  /** The scaler's sweep proposes runs stranded longer than the setting back to SCHEDULED. */
+  /**
+   * The scaler's sweep reschedules a stranded run on the first tick at which it has been
+   * Submitting for SUBMISSION_DONE_SECONDS: its worker's task has stopped by then
+   * (lambdas/scaler/stuck/classify.ts).
+   */
   recoverStuck(at: number): void {
     for (const run of this.runs) {
-      if (run.state !== 'stranded' || at - run.strandedAt! < this.settings.stuckPendingSeconds) continue;
+      if (run.state !== 'stranded' || at - run.takenAt! < SUBMISSION_DONE_SECONDS) continue;
       Object.assign(run, { state: 'waiting', orderKey: at });
       this.insertWaiting(run);
     }
@@ -177,23 +194,30 @@ export class FleetState {
 
   private demand(now: number, s: ScalingSettings, submitting: number): Demand {
     const later: number[] = [];
+    let soon = 0;
     for (const run of this.runs) {
       if (run.run.dueAt > now + s.lookaheadSeconds) break;
-      if (run.state === 'future' && run.run.kind === 'scheduled') later.push(run.run.dueAt);
+      if (run.state !== 'future' || run.run.kind !== 'scheduled') continue;
+      later.push(run.run.dueAt);
+      if (run.run.dueAt <= now + SOON_SECONDS) soon++;
     }
     const enough = Math.min(200, s.maxWorkers * s.submissionsPerWorker + 1);
     const peakAhead = later.length > s.submissionsPerWorker ? peakWithinWindow(later.slice(0, enough), WORKER_PREFETCH_SECONDS) : later.length;
-    const pending = submitting + this.runs.filter((r) => r.state === 'stranded').length;
+    const stranded = this.runs.filter((r) => r.state === 'stranded');
+    // As demand/read.ts: a run Submitting longer than SUBMISSION_DONE_SECONDS is no backlog.
+    const young = stranded.filter((r) => now - r.takenAt! < SUBMISSION_DONE_SECONDS).length;
     return {
       due: this.waiting.length + later.length,
       dueNow: this.waiting.length,
       awaitingSlot: 0,
+      dueSoon: this.waiting.length + soon,
       peakAhead,
       untakeable: 0,
-      pending,
-      submitting: pending,
+      pending: submitting + stranded.length,
+      submitting: submitting + young,
       running: this.active,
       cancelling: 0,
+      ignored: {},
       endedWithinGrace: s.idleGraceSeconds > 0 ? this.lastFinish >= now - s.idleGraceSeconds : undefined,
     };
   }
@@ -205,6 +229,7 @@ export class FleetState {
       delays: this.delays,
       unserved: this.runs.length - this.done - this.active,
       stranded: this.stranded,
+      strandedScheduled: this.strandedScheduled,
     };
   }
 }

@@ -4,13 +4,17 @@
  * fleet. One worker per busy period, ready exactly when its first run can be taken and stopped
  * when its last run ends (a gap shorter than a worker start is bridged, since a restart would
  * cost as much); at each poll, as many more workers as the runs waiting then need, up to the
- * maximum, each ready exactly at that poll and stopped once its submissions are done.
+ * maximum, each ready exactly at that poll and stopped once its submissions are done. Its workers
+ * take as long to stop as anyone's (SCALE_IN_STOP_SECONDS). It minimises delay, not cost: a policy
+ * that lets runs wait can use fewer worker-hours than the oracle.
  */
 import { slotCycleSeconds, WORKER_PREFETCH_SECONDS } from '../../../lambdas/scaler/prefectWorker';
 import type { Trace, TraceRun } from './traces';
 
 export interface OracleSettings {
   readonly maxWorkers: number;
+  /** From asking a worker to stop until it has stopped (simulate.ts SCALE_IN_STOP_SECONDS). */
+  readonly stopSeconds: number;
   readonly submissionsPerWorker: number;
   readonly submitSeconds: number;
   readonly workerStartSeconds: number;
@@ -76,11 +80,11 @@ export function planOracle(trace: Trace, s: OracleSettings): OracleSchedule {
     }
     busyPeriods.push({ from, to: end, peakWorkers: peak });
   }
-  let workerSeconds = busyPeriods.reduce((sum, p) => sum + p.to - p.from + s.workerStartSeconds, 0);
+  let workerSeconds = busyPeriods.reduce((sum, p) => sum + p.to - p.from + s.workerStartSeconds + s.stopSeconds, 0);
   let scaleActions = 2 * busyPeriods.length;
   for (const instants of extraInstants) {
     for (const [first, last] of extraWorkerIntervals(instants, s.workerStartSeconds + cycle)) {
-      workerSeconds += last - first + s.submitSeconds + s.workerStartSeconds;
+      workerSeconds += last - first + s.submitSeconds + s.workerStartSeconds + s.stopSeconds;
       scaleActions += 2;
     }
   }

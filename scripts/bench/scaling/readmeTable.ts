@@ -22,17 +22,37 @@ export function renderScalingTable(settings: BenchSettings, results: readonly Tr
       adhoc
         ? `${secs(p.scaler.delaySeconds.adhoc.p95)} / ${secs(p['scaler+webhook'].delaySeconds.adhoc.p95)} / ${secs(p.oracle.delaySeconds.adhoc.p95)} / ${secs(p['always-on'].delaySeconds.adhoc.p95)}`
         : '—',
+      `${p.scaler.stranded} / ${p['scaler+webhook'].stranded}`,
     ];
   });
+  const perTick = results
+    .filter((r) => r.runs.adhoc > 0)
+    .map((r) => {
+      const p = r.policies;
+      return [
+        r.trace,
+        `${fmt(p.scaler.workerHours)} / ${fmt(p['scaler-per-tick'].workerHours)}`,
+        `${fmt(p['scaler+webhook'].workerHours)} / ${fmt(p['scaler-per-tick+webhook'].workerHours)}`,
+        `${secs(p.scaler.delaySeconds.adhoc.p95)} / ${secs(p['scaler-per-tick'].delaySeconds.adhoc.p95)}`,
+        `${secs(p['scaler+webhook'].delaySeconds.adhoc.p95)} / ${secs(p['scaler-per-tick+webhook'].delaySeconds.adhoc.p95)}`,
+      ];
+    });
+  const table = (header: string, body: string[][]) => [header, `|${' --- |'.repeat(header.split('|').length - 2)}`, ...body.map((cells) => `| ${cells.join(' | ')} |`)];
   return [
     `Defaults: ${settings.maxWorkers} workers x ${settings.submissionsPerWorker} submissions of ${settings.submitSeconds} s, look-ahead ${settings.lookaheadSeconds} s, ` +
-      `idle grace ${settings.idleGraceSeconds} s, tick ${settings.tickSeconds} s, worker start ${settings.workerStartSeconds} s.`,
+      `idle grace ${settings.idleGraceSeconds} s, tick ${settings.tickSeconds} s, worker start ${settings.workerStartSeconds} s. ` +
+      `Each figure is the worst over tick phases ${settings.tickPhasesSeconds.join(', ')} s.`,
     '',
-    '| trace | worker-hours: scaler / oracle / always-on | scheduled delay max: scaler / oracle / always-on | ad-hoc delay p95: scaler / +webhook / oracle / always-on |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    ...table(
+      '| trace | worker-hours: scaler / oracle / always-on | scheduled delay max: scaler / oracle / always-on | ad-hoc delay p95: scaler / +webhook / oracle / always-on | runs stranded by a scale-in: scaler / +webhook |',
+      rows,
+    ),
     '',
     `Targets met: ${met} of ${total}.`,
+    '',
+    'More workers for a backlog beyond one poll of the fleet (the scaler) or beyond a tick of polls (per tick), ad-hoc traces:',
+    '',
+    ...table('| trace | worker-hours: per poll / per tick | with the webhook | ad-hoc delay p95: per poll / per tick | with the webhook |', perTick),
   ].join('\n');
 }
 

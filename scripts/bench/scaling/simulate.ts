@@ -7,8 +7,11 @@
  *   oldest first, and the worker takes as many as it has free `--limit` slots;
  * - a taken run holds its slot for `submitSeconds`, then runs (not before its due time) for its
  *   duration without holding a slot;
- * - ECS stops the newest workers first; a run whose worker is stopped mid-submission stays
- *   PENDING until the scaler's stuck-run sweep reschedules it (PrefectHQ/prefect#20485).
+ * - a scale-in stops workers SCALE_IN_STOP_SECONDS after the decision (the newest first), and
+ *   they poll until then; a run whose worker is stopped mid-submission stays PENDING until the
+ *   scaler's sweep reschedules it (PrefectHQ/prefect#20485);
+ * - the scaler's tick fires every `tickSeconds` from `tickPhaseSeconds`: a real `rate(1 minute)`
+ *   rule has an arbitrary phase against the runs' due times, so run.ts tries several.
  * The delay of a run is how long after its due time a worker took it (for a stranded run, the
  * take that succeeded). Flow-run task start-up (30-60 s on Fargate) is the same under every
  * policy and left out.
@@ -27,9 +30,16 @@ export interface SimulationSettings extends ScalingSettings {
   readonly tickSeconds: number;
   /** Seconds one submission holds a `--limit` slot. */
   readonly submitSeconds: number;
-  /** A PENDING run with no task this long is rescheduled by the scaler's sweep. */
-  readonly stuckPendingSeconds: number;
+  /** When the first tick fires (0 <= phase < tickSeconds). @default 0 */
+  readonly tickPhaseSeconds?: number;
 }
+
+/**
+ * From a scale-in decision to ECS having stopped the worker: UpdateService, the service scheduler
+ * picking the task, SIGTERM (turned into SIGINT for the worker). Within the scaler's
+ * SCALE_IN_MARGIN_SECONDS, which its hold assumes (lambdas/scaler/policy.ts).
+ */
+export const SCALE_IN_STOP_SECONDS = 15;
 
 export interface Controller {
   readonly name: string;
@@ -55,14 +65,15 @@ export interface SimulationResult {
   readonly unserved: number;
   /** Runs left PENDING by a worker stopped mid-submission. */
   readonly stranded: number;
+  readonly strandedScheduled: number;
 }
 
-type Kind = 'release' | 'submitted' | 'finish' | 'ready' | 'tick' | 'evaluate' | 'poll';
-/** At one instant: runs appear and change state, then policies decide, then workers poll. */
-const ORDER: Record<Kind, number> = { release: 0, submitted: 1, finish: 2, ready: 3, tick: 4, evaluate: 5, poll: 6 };
+type Kind = 'release' | 'submitted' | 'finish' | 'ready' | 'stop' | 'tick' | 'evaluate' | 'poll';
+/** At one instant: runs appear and change state, workers stop, then policies decide, then workers poll. */
+const ORDER: Record<Kind, number> = { release: 0, submitted: 1, finish: 2, ready: 3, stop: 4, tick: 5, evaluate: 6, poll: 7 };
 
 export function simulate(trace: Trace, controller: Controller, settings: SimulationSettings): SimulationResult {
-  const fleet = new FleetState(trace, settings);
+  const fleet = new FleetState(trace, { ...settings, scaleInStopSeconds: SCALE_IN_STOP_SECONDS });
   const events = new EventQueue<{ kind: Kind; run?: SimRun; worker?: number }>();
   const push = (at: number, kind: Kind, extra: { run?: SimRun; worker?: number } = {}) => events.push(at, ORDER[kind], { kind, ...extra });
   let lastEvaluation = -Infinity;
@@ -84,12 +95,14 @@ export function simulate(trace: Trace, controller: Controller, settings: Simulat
     push(sent, 'evaluate');
   };
   const setDesired = (at: number, count: number) => {
-    for (const worker of fleet.setDesired(at, count)) push(fleet.workers[worker]!.readyAt, 'ready', { worker });
+    const { started, stopping } = fleet.setDesired(at, count);
+    for (const worker of started) push(fleet.workers[worker]!.readyAt, 'ready', { worker });
+    for (const worker of stopping) push(fleet.workers[worker]!.stoppingAt!, 'stop', { worker });
   };
 
   for (const run of fleet.runs) push(run.release, 'release', { run });
   for (const at of controller.wakeTimes ?? []) push(at, 'evaluate');
-  push(0, 'tick');
+  push(settings.tickPhaseSeconds ?? 0, 'tick');
   setDesired(0, controller.initialWorkers);
   // The fleet of an always-on policy is already up when the trace starts.
   for (const worker of fleet.workers) worker.readyAt = 0;
@@ -105,6 +118,9 @@ export function simulate(trace: Trace, controller: Controller, settings: Simulat
         break;
       case 'ready':
         push(at, 'poll', { worker: item.worker });
+        break;
+      case 'stop':
+        fleet.stop(item.worker!, at);
         break;
       case 'poll':
         if (fleet.workers[item.worker!]!.stoppedAt !== undefined) break;

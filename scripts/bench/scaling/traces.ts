@@ -89,6 +89,21 @@ function adhocBurst(name: string, idPrefix: string, count: number, seed: number)
 }
 
 const spike200 = () => adhocBurst('spike-200', 'spike', 200, 5);
+
+/**
+ * 30 ad-hoc runs within a minute at the top of every hour, 3-10 minutes each, one day: backlogs
+ * one worker clears in a few polls, where adding workers at once trades worker-hours for delay.
+ */
+function hourlyBursts30(): Trace {
+  const random = seeded(11);
+  const runs: TraceRun[] = [];
+  for (let hour = 1; hour < 24; hour++) {
+    for (let i = 0; i < 30; i++) {
+      runs.push({ id: `hb-${hour}-${i}`, kind: 'adhoc', dueAt: hour * 3600 + between(random, 0, 59), durationSeconds: between(random, 3 * 60, 10 * 60) });
+    }
+  }
+  return { name: 'hourly-bursts-30', horizonSeconds: DAY, runs };
+}
 const burst400 = () => adhocBurst('burst-400', 'burst', 400, 7);
 
 /** 24 six-hour runs scheduled at the same moment (01:00), one day. */
@@ -97,7 +112,7 @@ function longRuns(): Trace {
   return { name: 'long-runs', horizonSeconds: DAY, runs };
 }
 
-export const BUILT_IN_TRACES: readonly (() => Trace)[] = [nightlyBatch, hourlyEtl, businessHoursAdhoc, idleWeek, spike200, longRuns, burst400];
+export const BUILT_IN_TRACES: readonly (() => Trace)[] = [nightlyBatch, hourlyEtl, businessHoursAdhoc, idleWeek, spike200, hourlyBursts30, longRuns, burst400];
 export const builtInTraceNames = () => BUILT_IN_TRACES.map((make) => make().name);
 
 /** Checks a parsed trace file and returns it typed, or throws naming the first bad field. */
