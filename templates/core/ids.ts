@@ -111,7 +111,6 @@ export const Res = {
   ScalerFunction: 'ScalerFunction',
   ScalerScheduleRule: 'ScalerScheduleRule',
   ScalerTaskStateRule: 'ScalerTaskStateRule',
-  // Short: CloudFormation names a FIFO queue <stack>-<id>-<hash>.fifo, at most 80 characters.
   ScalerTriggerQueue: 'ScalerTriggers',
   ScalerTriggerDeadLetterQueue: 'ScalerTriggersDlq',
   ScalerTriggerQueuePolicy: 'ScalerTriggerQueuePolicy',

@@ -11,7 +11,8 @@ import type { WorkerContext } from '../worker/context';
 import { clusterArnValue, clusterNameValue } from '../worker/ecs';
 import { allow, readPrefectSecret } from '../worker/iam';
 import { prefectEnvironment, stackFunction, type EnvironmentOf } from './lambda';
-import { buildScalerTriggers, SCALER_TIMEOUT_SECONDS } from './scalerTriggers';
+import { SCALER_TIMEOUT_SECONDS } from '../../lambdas/scaler/budget';
+import { buildScalerTriggers } from './scalerTriggers';
 import { buildScalerWebhook } from './scalerWebhook';
 
 export const workerServiceArn = () =>
@@ -20,9 +21,8 @@ export const workerServiceArn = () =>
     ServiceName: getAtt(Res.WorkerService, 'Name'),
   });
 
-/** ARNs of this cluster's resources of a type ("task", "container-instance"). */
-const inCluster = (type: string) =>
-  sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${type}/\${ClusterName}/*`, { ClusterName: clusterNameValue() });
+/** ARNs of this cluster's tasks. */
+const clusterTasks = () => sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/${ClusterName}/*', { ClusterName: clusterNameValue() });
 
 function scalerEnvironment(ctx: WorkerContext): EnvironmentOf<typeof ScalerEnv> {
   return {
@@ -57,10 +57,10 @@ export function buildScaler(ctx: WorkerContext): TemplateFragment {
         description: sub('Sets the Prefect worker count of ${AWS::StackName} from work pool demand'),
         statements: [
           allow('ReadAndScaleWorkerService', ['ecs:DescribeServices', 'ecs:UpdateService'], workerServiceArn()),
-          // ListTasks is authorized on container-instance ARNs, DescribeTasks on task ARNs; both
-          // take ecs:cluster (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
-          allow('ListClusterTasks', ['ecs:ListTasks'], inCluster('container-instance'), clusterCondition),
-          allow('ReadFlowRunTaskTags', ['ecs:DescribeTasks'], inCluster('task'), clusterCondition),
+          // ListTasks without a container instance is authorized on "*" (templates/worker/iamUnscopedActions.ts);
+          // both take ecs:cluster (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+          allow('ListClusterTasks', ['ecs:ListTasks'], '*', clusterCondition),
+          allow('ReadClusterTasks', ['ecs:DescribeTasks'], clusterTasks(), clusterCondition),
           allow(
             'ConsumeTriggers',
             ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
@@ -75,7 +75,7 @@ export function buildScaler(ctx: WorkerContext): TemplateFragment {
         vpc: ctx.lambdaVpc,
       }),
       ...triggers.Resources,
-      ...buildScalerWebhook(ctx).Resources,
+      ...buildScalerWebhook().Resources,
     },
   };
 }

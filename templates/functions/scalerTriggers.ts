@@ -18,10 +18,12 @@
  *   times, so that a batch Lambda throttles is retried before SQS hands it out again; here it is
  *   twice: after a crash or timeout of the function, the one message group waits out the
  *   visibility timeout and no evaluation runs meanwhile, and a redelivered trigger is harmless
- *   (the handler skips what the last evaluation saw). Retention outlasts the three receives
+ *   (the handler skips what the last evaluation saw). The handler keeps within a time budget
+ *   (lambdas/scaler/budget.ts) so that it does not time out in the first place. Retention outlasts the three receives
  *   that send a failing batch to the dead-letter queue.
  */
 import { Events, Lambda, SQS } from 'cloudform';
+import { SCALER_TIMEOUT_SECONDS } from '../../lambdas/scaler/budget';
 import { TRIGGER_MESSAGE_GROUP } from '../../lambdas/scaler/triggers/message';
 import { getAtt, keepOnDeleteAndReplace, ref, sub, type Intrinsic } from '../core/cfn';
 import { Res } from '../core/ids';
@@ -32,7 +34,6 @@ import { deadLetterQueue, denyInsecureTransport, eventBridgeMaySend, queueArnOfN
 import { deadLetterArrivalsAlarm } from '../worker/monitoring';
 import { EVENT_RETRY } from './lambda';
 
-export const SCALER_TIMEOUT_SECONDS = 60;
 const VISIBILITY_TIMEOUT_SECONDS = 2 * SCALER_TIMEOUT_SECONDS;
 const BATCH_SIZE = 10;
 /** A batch that crashed the function this often goes to the trigger dead-letter queue. */
@@ -57,14 +58,25 @@ function ruleQueueing(description: Intrinsic, trigger: { ScheduleExpression: str
   });
 }
 
-/** Named after the stack's ID, so that its dead-letter queue can admit it alone (issue 9). */
-const triggerQueueName = () => stackUniqueQueueName('prefect-scaler-triggers', '.fifo');
+/**
+ * Both queues are named after the stack's ID (the trigger queue so that its dead-letter queue can
+ * admit it alone, issue 9): a name CloudFormation generates from a long stack name can pass the 80
+ * characters SQS allows, which it does not shorten for FIFO queues
+ * (aws-cloudformation/cloudformation-coverage-roadmap#280, aws/aws-cdk#11041). Prefix, "-", the
+ * 36-character UUID and ".fifo": 65 and 69 characters whatever the stack's name.
+ */
+export const TRIGGER_QUEUE_PREFIX = 'prefect-scaler-triggers';
+export const TRIGGER_DLQ_PREFIX = 'prefect-scaler-triggers-dlq';
+const triggerQueueName = () => stackUniqueQueueName(TRIGGER_QUEUE_PREFIX, '.fifo');
 
 export function buildScalerTriggers(ctx: WorkerContext): TemplateFragment {
   const queueArn = getAtt(Res.ScalerTriggerQueue, 'Arn');
   return {
     Resources: {
-      [Res.ScalerTriggerDeadLetterQueue]: deadLetterQueue({ redrivePermission: 'byQueue', sourceQueueArns: [queueArnOfName(triggerQueueName())] }, { fifo: true }),
+      [Res.ScalerTriggerDeadLetterQueue]: deadLetterQueue(
+        { redrivePermission: 'byQueue', sourceQueueArns: [queueArnOfName(triggerQueueName())] },
+        { fifo: true, queueName: stackUniqueQueueName(TRIGGER_DLQ_PREFIX, '.fifo') },
+      ),
       [Res.ScalerTriggerDeadLetterQueuePolicy]: tlsOnlyQueuePolicy(Res.ScalerTriggerDeadLetterQueue),
       [Res.ScalerTriggerQueue]: keepOnDeleteAndReplace(
         new SQS.Queue({

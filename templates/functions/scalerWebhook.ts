@@ -2,14 +2,16 @@
  * The optional webhook (EnableScalerWebhook): a function of its own behind a function URL,
  * checked by a generated token (Prefect cannot sign SigV4). It only puts an "evaluate now"
  * message on the scaler's trigger queue, so its requests never take the scaler's turn; its
- * reserved concurrency bounds what a flood of requests can cost (the excess gets 429).
+ * reserved concurrency bounds what a flood of requests can cost the account (the excess gets
+ * 429): a URL open to the internet must not be able to take the account's whole concurrency.
+ * That reservation is the only one the scaler needs (README "Troubleshooting" has the totals):
+ * the scaler itself reserves none, its FIFO message group already serialises it.
  */
 import { Lambda, SecretsManager } from 'cloudform';
 import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
 import { getAtt, keepOnDeleteAndReplace, ref, sub } from '../core/cfn';
 import { Cond, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
-import type { WorkerContext } from '../worker/context';
 import { allow } from '../worker/iam';
 import { stackFunction, type EnvironmentOf } from './lambda';
 
@@ -20,7 +22,7 @@ export const WEBHOOK_CONCURRENCY = 2;
 type PermissionProperties = ConstructorParameters<typeof Lambda.Permission>[0] & { InvokedViaFunctionUrl?: boolean };
 const permission = (properties: PermissionProperties) => new Lambda.Permission(properties);
 
-export function buildScalerWebhook(ctx: WorkerContext): TemplateFragment {
+export function buildScalerWebhook(): TemplateFragment {
   const environment: EnvironmentOf<typeof ScalerWebhookEnv> = {
     [ScalerWebhookEnv.TriggerQueueUrl]: ref(Res.ScalerTriggerQueue),
     [ScalerWebhookEnv.WebhookTokenSecretArn]: ref(Res.WebhookTokenSecret),
@@ -51,7 +53,8 @@ export function buildScalerWebhook(ctx: WorkerContext): TemplateFragment {
         asyncRetry: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
         reservedConcurrency: WEBHOOK_CONCURRENCY,
         condition: Cond.EnableWebhook,
-        vpc: ctx.lambdaVpc,
+        // Never in the server stack's VPC: it talks only to SQS and Secrets Manager, never to
+        // Prefect, so a VPC would add interface cold starts and a need for endpoints or NAT.
       }),
       [Res.ScalerFunctionUrl]: new Lambda.Url({ TargetFunctionArn: ref(Res.ScalerWebhookFunction), AuthType: 'NONE' }).condition(Cond.EnableWebhook),
       [Res.ScalerFunctionUrlPermission]: new Lambda.Permission({

@@ -5,6 +5,7 @@
  */
 import { ECS } from 'cloudform';
 import { PrefectEnv } from '../../lambdas/common/env';
+import { ECS_WORKER_NAME_PREFIX } from '../../lambdas/scaler/prefectWorker';
 import { getAtt, iff, noValue, ref, select, split, sub, type Intrinsic, type Value } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { WORKER_CONTAINER_NAME, WORKER_HEALTH_PORT } from '../core/constants';
@@ -22,13 +23,23 @@ export const clusterArnValue = (): Intrinsic =>
     sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${ExistingClusterName}'),
   );
 
+/** Reads the worker's own ECS task id from the task metadata endpoint (v4, Fargate platform 1.4.0+). */
+const READ_TASK_ID =
+  'python -c \'import json, os, urllib.request; print(json.load(urllib.request.urlopen(os.environ["ECS_CONTAINER_METADATA_URI_V4"] + "/task", timeout=5))["TaskARN"].rsplit("/", 1)[1])\'';
+
 /**
  * The worker's command. Queue names arrive comma-separated in one variable and become repeated
  * `--work-queue` flags; values stay in environment variables so nothing is re-parsed by a shell.
+ * The worker is named after its ECS task (`--name ecs-task-<task id>`, read from the task metadata
+ * endpoint: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-metadata-endpoint-v4-fargate.html),
+ * so the scaler can tell from a run's `prefect.worker.name` label whether the worker submitting it
+ * still lives (lambdas/scaler/stuck/classify.ts). Without the endpoint it keeps Prefect's own name.
  */
 export const WORKER_START_SCRIPT = [
   'set -euf',
   'set -- prefect worker start --pool "$PREFECT_ECS_STACK_WORK_POOL" --type ecs --with-healthcheck --limit "$PREFECT_ECS_STACK_SUBMISSIONS_PER_WORKER"',
+  `task_id=$(${READ_TASK_ID} 2>/dev/null) || task_id=''`,
+  `if [ -n "$task_id" ]; then set -- "$@" --name "${ECS_WORKER_NAME_PREFIX}$task_id"; fi`,
   'IFS=,',
   'for queue in ${PREFECT_ECS_STACK_WORK_QUEUES:-}; do set -- "$@" --work-queue "$queue"; done',
   'unset IFS',

@@ -4,7 +4,7 @@
  * (PREFECT_INTEGRATIONS_AWS_ECS_OBSERVER_*) to notice flow-run tasks that stop or crash.
  */
 import { Events, SQS } from 'cloudform';
-import { getAtt, join, keepOnDeleteAndReplace, ref, select, split, sub, type CfnValue } from '../core/cfn';
+import { getAtt, join, keepOnDeleteAndReplace, ref, select, split, sub, type CfnValue, type Value } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { clusterArnValue } from './ecs';
 import { Res, type ResId } from '../core/ids';
@@ -25,13 +25,18 @@ const observerQueueName = () => stackUniqueQueueName('prefect-ecs-observer');
 
 /**
  * An encrypted dead-letter queue (SSE-SQS: writers need no KMS key policy); a FIFO queue's must
- * be FIFO too. Deleted with the stack: it holds failed events for diagnosis, not data.
+ * be FIFO too, and named (`queueName`): CloudFormation does not shorten the names it generates for
+ * FIFO queues to SQS's 80 characters (aws-cloudformation/cloudformation-coverage-roadmap#280). Deleted with the stack: it holds failed events for diagnosis, not data.
  * `redriveAllow` says which SQS queues may use it as their dead-letter queue (it does not govern
  * EventBridge or Lambda, which send to it under the queue policy and their roles).
  */
-export const deadLetterQueue = (redriveAllow: { redrivePermission: 'byQueue'; sourceQueueArns: CfnValue[] } | { redrivePermission: 'denyAll' }, options: { fifo?: boolean } = {}) =>
+export const deadLetterQueue = (
+  redriveAllow: { redrivePermission: 'byQueue'; sourceQueueArns: CfnValue[] } | { redrivePermission: 'denyAll' },
+  options: { fifo?: boolean; queueName?: Value<string> } = {},
+) =>
   keepOnDeleteAndReplace(
     new SQS.Queue({
+      ...(options.queueName ? { QueueName: options.queueName } : {}),
       ...(options.fifo ? { FifoQueue: true } : {}),
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: DLQ_RETENTION_SECONDS,

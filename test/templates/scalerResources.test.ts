@@ -1,4 +1,7 @@
+import { TRIGGER_DLQ_PREFIX, TRIGGER_QUEUE_PREFIX } from '../../templates/functions/scalerTriggers';
+import { buildServerStack } from '../../templates/stacks/server';
 import { buildWorkerStack } from '../../templates/stacks/worker';
+import { UNSCOPED_ACTIONS } from '../../templates/worker/iamUnscopedActions';
 import type { Json } from '../support/template';
 
 const template = buildWorkerStack() as unknown as Json;
@@ -56,13 +59,26 @@ describe('scaler triggers in the worker template', () => {
     });
   });
 
-  it('lets the scaler list and describe only this cluster\'s tasks (stuck-run recovery)', () => {
-    for (const sid of ['ListClusterTasks', 'ReadFlowRunTaskTags']) {
-      expect(statement('ScalerRole', sid)!.Condition).toEqual({ ArnEquals: { 'ecs:cluster': expect.anything() } });
-    }
-    expect(statement('ScalerRole', 'ListClusterTasks')).toMatchObject({ Action: ['ecs:ListTasks'], Resource: { 'Fn::Sub': [expect.stringContaining(':container-instance/${ClusterName}/*'), expect.anything()] } });
-    expect(statement('ScalerRole', 'ReadFlowRunTaskTags')).toMatchObject({ Action: ['ecs:DescribeTasks'], Resource: { 'Fn::Sub': [expect.stringContaining(':task/${ClusterName}/*'), expect.anything()] } });
+  it('lets the scaler list its cluster\'s tasks as AWS authorizes ListTasks: on "*" with the ecs:cluster condition', () => {
+    const clusterCondition = { ArnEquals: { 'ecs:cluster': { 'Fn::If': ['CreateCluster', { 'Fn::GetAtt': ['Cluster', 'Arn'] }, expect.anything()] } } };
+    // A listing by cluster names no container instance, so AWS authorizes it on "*" (cdklabs/construct-hub#1207).
+    expect(statement('ScalerRole', 'ListClusterTasks')).toEqual({ Sid: 'ListClusterTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: '*', Condition: clusterCondition });
+    expect(UNSCOPED_ACTIONS['ecs:ListTasks']).toMatch(/authorized on "\*".*ecs:cluster condition/);
+    expect(statement('ScalerRole', 'ReadClusterTasks')).toMatchObject({
+      Action: ['ecs:DescribeTasks'],
+      Resource: { 'Fn::Sub': [expect.stringContaining(':task/${ClusterName}/*'), expect.anything()] },
+      Condition: clusterCondition,
+    });
     expect(statements('ScalerRole').flatMap((s) => s.Action ?? [])).not.toContain('ecs:StopTask');
+  });
+
+  it('names both FIFO queues from the stack ID within SQS\'s 80 characters, whatever the stack\'s name', () => {
+    for (const [queue, prefix] of [['ScalerTriggers', TRIGGER_QUEUE_PREFIX], ['ScalerTriggersDlq', TRIGGER_DLQ_PREFIX]] as const) {
+      const [, parts] = resources[queue].Properties.QueueName['Fn::Join'];
+      expect(parts).toEqual([prefix, '-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }, '.fifo']);
+      // The stack ID's last part is a UUID: 36 characters.
+      expect(`${prefix}-${'x'.repeat(36)}.fifo`.length).toBeLessThanOrEqual(80);
+    }
   });
 
   it('gives the webhook its own function, concurrency and role: it may only read its token and queue an evaluation', () => {
@@ -73,6 +89,10 @@ describe('scaler triggers in the worker template', () => {
     expect(statement('ScalerWebhookRole', 'QueueEvaluation')).toMatchObject({ Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['ScalerTriggers', 'Arn'] } });
     expect(statement('ScalerWebhookRole', 'ReadWebhookToken')).toMatchObject({ Resource: { Ref: 'ScalerWebhookTokenSecret' } });
     expect(JSON.stringify(resources.ScalerRole)).not.toContain('ScalerWebhookTokenSecret');
+    // Outside the server stack's VPC too: it talks only to SQS and Secrets Manager.
+    const server = buildServerStack() as unknown as Json;
+    expect(server.Resources.ScalerWebhookFunction.Properties).not.toHaveProperty('VpcConfig');
+    expect(server.Resources.ScalerFunction.Properties).toHaveProperty('VpcConfig');
   });
 
   it('alarms on failed evaluations and Lambda errors together, and on trigger dead letters', () => {
