@@ -43,6 +43,11 @@ export class Budget {
     return this.remainingMs() >= ms;
   }
 
+  /** Whether Prefect requests still have `ms` (they stop UPDATE_RESERVE_MS before the deadline). */
+  hasForPrefect(ms: number): boolean {
+    return this.remainingMs() - UPDATE_RESERVE_MS >= ms;
+  }
+
   /** For HttpPolicy.deadlineAt: no Prefect request runs into the time UpdateService needs. */
   readonly prefectDeadlineAt = (): number | undefined => (Number.isFinite(this.deadline) ? this.deadline - UPDATE_RESERVE_MS : undefined);
 

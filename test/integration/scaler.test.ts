@@ -12,7 +12,7 @@ import { createPrefectClient } from '../../lambdas/common/prefect/client';
 import { CachedSecretReader } from '../../lambdas/common/aws/secrets';
 import { readScalerConfig } from '../../lambdas/scaler/config';
 import { ScalerEnv } from '../../lambdas/scaler/env';
-import type { ScalerMemory } from '../../lambdas/scaler/evaluate';
+import type { Evaluation, ScalerMemory } from '../../lambdas/scaler/evaluate';
 import { createScalerHandler } from '../../lambdas/scaler/handler';
 import { Budget } from '../../lambdas/scaler/budget';
 import { scalerEnvironment } from '../fixtures/scalerEnvironment';
@@ -316,6 +316,26 @@ describe('the time budget of an invocation (a timed-out batch would hold the one
     expect(s.logs.find((l) => l.message === 'stuck-run sweep skipped')).toMatchObject({ level: 'WARN' });
     expect(s.metrics.at(-1)).toMatchObject({ StuckSweepSkipped: 1 });
     expect(prefect.flowRuns[0]).toMatchObject({ state_type: 'PENDING' });
+  });
+
+  it('stops proposing when Prefect\'s share of the time runs short, before the timeout, and sends nothing it cannot finish', async () => {
+    prefect.flowRuns = Array.from({ length: 12 }, (_, i) => run(`stuck-${i}`, { state_type: 'PENDING', state_name: 'Submitting', state_timestamp: at(-900) }));
+    // Every re-read of a run before its proposal takes 1.5 s (a loaded server).
+    prefect.injectFault({ path: /^\/flow_runs\/stuck-\d+$/, delayMs: 1500, times: 1000 });
+    const s = await scalerFor({ desired: 1 });
+    const started = Date.now();
+    const result = (await s.handler(scheduled, context(26_000))) as Evaluation;
+    prefect.clearFaults();
+    // The budget ends 3 s before the 26 s; Prefect's share 8 s before that.
+    expect(Date.now() - started).toBeLessThan(23_000);
+    const outcomes = result.sweep!.outcomes.map((o) => o.outcome);
+    expect(outcomes.filter((o) => o === 'rescheduled').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o === 'rescheduled').length).toBeLessThan(10);
+    // No proposal started without the time to finish it: none failed, none was cut short.
+    expect(outcomes).not.toContain('failed');
+    expect(result.sweep!.skipped).toMatch(/too little time left/);
+    expect(prefect.flowRuns.filter((r) => r.state_type === 'SCHEDULED')).toHaveLength(outcomes.length);
+    expect(s.metrics.at(-1)).toMatchObject({ StuckSweepSkipped: 1 });
   });
 
   it('bounds the requests of a busy tick', async () => {

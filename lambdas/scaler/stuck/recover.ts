@@ -93,7 +93,8 @@ export async function sweep(prefect: PrefectClient, ecs: EcsSender, q: SweepQuer
     const run = looks[i]!.run;
     if (verdict.kind === 'leave') outcomes.push({ id: run.id, outcome: verdict.reason, detail: verdict.why });
     if (verdict.kind !== 'act') continue;
-    if (proposals >= MAX_PROPOSALS_PER_TICK || !budget.has(STEP_MIN_MS)) {
+    // A proposal is Prefect requests only: it needs Prefect's share of the time, not the invocation's.
+    if (proposals >= MAX_PROPOSALS_PER_TICK || !budget.hasForPrefect(STEP_MIN_MS)) {
       skipped ??= proposals >= MAX_PROPOSALS_PER_TICK ? `more than ${MAX_PROPOSALS_PER_TICK} runs to move: the rest next tick` : new SweepOutOfTimeError().message;
       continue;
     }
