@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 const AWS = 'src/integrations/prefect-aws/prefect_aws';
 
 interface Fact {
