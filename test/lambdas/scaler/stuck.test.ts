@@ -6,7 +6,8 @@ import { CachedSecretReader } from '../../../lambdas/common/aws/secrets';
 import { createPrefectClient } from '../../../lambdas/common/prefect/client';
 import type { ListedRun } from '../../../lambdas/scaler/demand/listed';
 import { TooManyTasksError } from '../../../lambdas/scaler/errors';
-import { FINDING_TTL_MS, liveKeys, MAX_FINDINGS, remember } from '../../../lambdas/scaler/memory';
+import { FINDING_TTL_MS, liveKeys, MAX_FINDINGS, remember, type ScalerMemory } from '../../../lambdas/scaler/memory';
+import { PAGE_LIMIT, readSweepRuns } from '../../../lambdas/scaler/stuck/candidates';
 import { leaseAllows, limitsOf } from '../../../lambdas/scaler/stuck/deployments';
 import { proposalBody, proposeOnce } from '../../../lambdas/scaler/stuck/propose';
 import { describeTasks, flowRunTasks, MAX_LISTED_TASKS, serviceTasks } from '../../../lambdas/scaler/stuck/tasks';
@@ -167,5 +168,38 @@ describe('one proposal', () => {
       request.method === 'POST' ? Response.json({ status: 'REJECT', details: { reason: 'Only scheduled flows can be marked late.' }, state: runJson('s1').state }) : Response.json(runJson('s1')),
     );
     expect(await proposeOnce(prefect, seen, act)).toEqual({ moved: false, outcome: 'rejected', detail: 'REJECT: Only scheduled flows can be marked late.' });
+  });
+});
+
+describe('the runs one sweep looks at', () => {
+  const run = (i: number, type = 'RUNNING') => ({ id: `run-${i}`, state: { id: `state-${i}`, type, name: type === 'RUNNING' ? 'Running' : 'Submitting', timestamp: new Date(NOW).toISOString() } });
+
+  it('pages through PENDING, RUNNING and CANCELLING runs with an offset that moves every tick and wraps, so no page of healthy runs starves the rest', async () => {
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).resolves({ SecretString: 'key' });
+    const total = PAGE_LIMIT + 30;
+    const offsets: number[] = [];
+    const prefect = createPrefectClient(
+      { apiUrl: 'https://prefect.test/api', authMode: 'api-key', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:k' },
+      {
+        secrets: new CachedSecretReader(new SecretsManagerClient({ region: 'us-east-1' })),
+        fetch: async (request) => {
+          const body = (await request.json()) as { sort?: string; offset: number; limit: number };
+          // The newest Submitting runs: one list of its own, never paged.
+          if (body.sort === 'EXPECTED_START_TIME_DESC') return Response.json([run(999, 'PENDING')]);
+          offsets.push(body.offset);
+          return Response.json(Array.from({ length: Math.max(0, Math.min(body.limit, total - body.offset)) }, (_, i) => run(body.offset + i)));
+        },
+      },
+    );
+    const memory: ScalerMemory = {};
+    const scope = { workPool: 'ecs-pool', workQueues: [] };
+    const first = await readSweepRuns(prefect, scope, memory);
+    expect(first).toHaveLength(PAGE_LIMIT + 1);
+    const second = await readSweepRuns(prefect, scope, memory);
+    expect(second.map((r) => r.id)).toEqual(expect.arrayContaining(['run-999', `run-${total - 1}`]));
+    expect(second).toHaveLength(30 + 1);
+    await readSweepRuns(prefect, scope, memory);
+    expect(offsets).toEqual([0, PAGE_LIMIT, 0]);
   });
 });
