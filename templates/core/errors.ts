@@ -21,3 +21,13 @@ export class InvalidOptionError extends PrefectEcsStackError {
     super(`${option} ${expectation} (got ${JSON.stringify(value)})`);
   }
 }
+
+/** An alarm the alarm topic cannot admit by ARN: a programming error in a builder. */
+export class AlarmNameError extends PrefectEcsStackError {
+  constructor(
+    readonly alarmId: string,
+    name: unknown,
+  ) {
+    super(`alarm ${alarmId} must be named stackAlarmName('${alarmId}') (templates/worker/alarmTopic.ts) so the alarm topic admits it (got ${JSON.stringify(name)})`);
+  }
+}

@@ -19,6 +19,7 @@ import { buildApiReadiness } from '../server/readiness';
 import { buildServerSecurityGroups } from '../server/securityGroups';
 import { buildServerService } from '../server/service';
 import { buildVpc, privateSubnetsValue, vpcIdValue } from '../server/vpc';
+import { withAlarmTopicPolicy } from '../worker/alarmTopic';
 import { CREDENTIAL_VARIABLE, type WorkerContext } from '../worker/context';
 import { workerFragments } from './worker';
 
@@ -40,7 +41,7 @@ export function serverContext(): WorkerContext {
 
 export function buildServerStack(options: WorkerStackOptions = {}): StackTemplate {
   const resolved = resolveWorkerStackOptions(options);
-  const merged = mergeFragments([
+  const merged = mergeFragments(withAlarmTopicPolicy([
     buildParameters(resolved, 'server'),
     buildVpc(),
     buildServerSecurityGroups(),
@@ -53,7 +54,7 @@ export function buildServerStack(options: WorkerStackOptions = {}): StackTemplat
     buildServerAlarms(),
     buildServerOutputs(),
     ...workerFragments(resolved, serverContext()),
-  ]);
+  ]));
   return stackTemplate(
     'prefect-ecs-stack server: a self-hosted Prefect 3 server (RDS PostgreSQL, ALB; with ServerReplicas >= 2 autoscaled API tasks and ElastiCache for Valkey) and scale-to-zero ECS workers pointed at it, least-privilege IAM.',
     buildParameterInterface(resolved, 'server'),

@@ -17,6 +17,7 @@ import { buildCluster, buildWorker } from '../worker/ecs';
 import { buildEcsObserver, buildLambdaDeadLetterQueue } from '../worker/events';
 import { buildWorkerRoles } from '../worker/iam';
 import { buildLogGroups } from '../worker/logs';
+import { withAlarmTopicPolicy } from '../worker/alarmTopic';
 import { buildMonitoring } from '../worker/monitoring';
 import { buildSecurityGroups } from '../worker/securityGroups';
 import { buildPrefectSecret } from '../worker/secrets';
@@ -76,11 +77,11 @@ export function buildWorkerOutputs(ctx: WorkerContext): TemplateFragment {
 export function workerStackFragments(options: WorkerStackOptions = {}): TemplateFragment[] {
   const resolved = resolveWorkerStackOptions(options);
   const ctx = parameterContext();
-  return [
+  return withAlarmTopicPolicy([
     buildParameters(resolved),
     buildPrefectSecret(),
     ...workerFragments(resolved, ctx),
-  ];
+  ]);
 }
 
 /** The worker, its observer, scaler, work pool and registrar: shared by every published stack. */

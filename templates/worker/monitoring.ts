@@ -1,13 +1,15 @@
 /**
- * Alarms (scaler errors, Prefect unreachable, dead letters) on an SNS topic encrypted with a
- * customer managed KMS key, with an optional e-mail subscription, and a dashboard that shows
- * demand against workers.
+ * Alarms (scaler errors, Prefect unreachable, dead letters) on the alarm topic (alarmTopic.ts),
+ * with an optional e-mail subscription, and a dashboard that shows demand against workers.
  */
-import { CloudWatch, KMS, SNS } from 'cloudform';
+import { CloudWatch, SNS } from 'cloudform';
 import { SCALER_METRICS_NAMESPACE } from '../../lambdas/scaler/env';
-import { getAtt, keepOnDeleteAndReplace, ref, sub, type Intrinsic } from '../core/cfn';
+import { getAtt, ref, sub, type Intrinsic } from '../core/cfn';
 import type { TemplateFragment } from '../core/template';
 import { Cond, Param, Res, type ResId } from '../core/ids';
+import { buildAlarmTopic, stackAlarmName } from './alarmTopic';
+
+export { stackAlarmName };
 
 /** What every alarm of the stacks shares: alarms and recoveries go to the alarm topic, missing data is fine. */
 const ALARM_ACTIONS = {
@@ -19,100 +21,79 @@ const ALARM_ACTIONS = {
 export const ALARM_BASE = { ...ALARM_ACTIONS, Period: 60 };
 
 /**
- * The stack's alarms are named after it, so the key and topic policies can admit exactly them
- * (a generated name may truncate the stack name).
+ * What the dead-letter alarms share. An alarm on `ApproximateNumberOfMessagesVisible > 0` would
+ * stay in ALARM while old messages sit there (14 days) and, as actions run only on state changes
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html), never
+ * notify again: these alarm on messages arriving instead. The return to OK says nothing new.
  */
-export const stackAlarmName = (id: ResId): Intrinsic => sub(`\${AWS::StackName}-${id}`);
-const stackAlarms = () => sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*');
+const deadLetterAlarm = (id: ResId, description: Intrinsic) => ({
+  ...ALARM_ACTIONS,
+  OKActions: [],
+  AlarmName: stackAlarmName(id),
+  AlarmDescription: description,
+  ComparisonOperator: 'GreaterThanThreshold',
+  Threshold: 0,
+});
 
-/** CloudWatch of this account, publishing for an alarm of this stack (confused-deputy guard). */
-const fromThisStacksAlarms = () => ({
-  StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-  ArnLike: { 'aws:SourceArn': stackAlarms() },
+const queueMetric = (Id: string, queue: ResId, MetricName: string, Stat: string) => ({
+  Id,
+  MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName, Dimensions: [{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }] }, Period: 60, Stat },
+  ReturnData: false,
 });
 
 /**
- * CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns,
- * whose policy cannot be changed: the key must be customer managed and let
- * cloudwatch.amazonaws.com use it (SNS Developer Guide, "Enable compatibility between event
- * sources from AWS services and encrypted topics",
- * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
- * The account keeps administering the key through IAM. Deleted with the stack (after KMS's
- * waiting period): it protects only alarm notifications in flight.
+ * For a dead-letter queue written only by SendMessage: failed asynchronous Lambda invocations
+ * (Lambda sends them with the function's sqs:SendMessage,
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deadletterqueue.html)
+ * and events EventBridge could not deliver (it sends with the sqs:SendMessage the queue policy
+ * grants, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * NumberOfMessagesSent, "the number of messages added to a queue"
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html),
+ * counts such sends and leaves out only SQS's own redrive ("If you send a message to a dead-letter
+ * queue manually, it is captured by the NumberOfMessagesSent metric. However, if a message is sent
+ * to a dead-letter queue as a result of a failed processing attempt, it isn't captured", SQS
+ * Developer Guide, troubleshooting dead-letter queues; AWS states no more than that for Lambda
+ * and EventBridge, whose deliveries are SendMessage calls). A send makes an idle queue active, so
+ * the first dead letter after a quiet day is a data point of its own: the alarm fires on it.
+ * Reading the queue sends nothing, so it raises no alarm.
  */
-function alarmTopicKey() {
-  return keepOnDeleteAndReplace(
-    new KMS.Key({
-      Description: sub('Encrypts the alarm topic of ${AWS::StackName}'),
-      EnableKeyRotation: true,
-      PendingWindowInDays: 7,
-      KeyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministersThroughIam',
-            Effect: 'Allow',
-            Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'AlarmsOfThisStackPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Resource: '*',
-            Condition: fromThisStacksAlarms(),
-          },
-        ],
-      },
-    }),
-    'Delete',
-  );
-}
-
-function alarmTopicPolicy() {
-  return new SNS.TopicPolicy({
-    Topics: [ref(Res.AlarmTopic)],
-    PolicyDocument: {
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'AlarmsOfThisStackPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(Res.AlarmTopic), Condition: fromThisStacksAlarms() },
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: ref(Res.AlarmTopic), Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      ],
-    },
+export function sentToDeadLetterAlarm(id: ResId, queue: ResId, description: Intrinsic) {
+  return new CloudWatch.Alarm({
+    ...deadLetterAlarm(id, description),
+    Namespace: 'AWS/SQS',
+    MetricName: 'NumberOfMessagesSent',
+    Dimensions: [{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }],
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
   });
 }
 
 /**
- * Fires when messages arrive in a dead-letter queue. `ApproximateNumberOfMessagesVisible > 0`
- * would stay in ALARM while old messages sit there (14 days) and, as actions run only on state
- * changes (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html),
- * never notify again. DIFF of that count (metric math) is positive exactly in a minute when
- * messages arrived, for SendMessage and SQS redrive alike (NumberOfMessagesSent misses redrive).
+ * For a dead-letter queue SQS redrives into (NumberOfMessagesSent does not count redrive): the
+ * rise of the messages it holds, visible plus in flight.
+ * - An idle queue publishes no data ("All metrics emit non-negative values only when the queue
+ *   is active", sqs-available-cloudwatch-metrics.html): FILL(…, 0) gives the quiet minutes their
+ *   0, so the first dead letter after a quiet day is a rise of 1, not a first point that DIFF has
+ *   nothing to compare with (DIFF is the difference from the preceding value,
+ *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+ * - Visible plus not visible does not change when someone receives a message without deleting
+ *   it (it only moves between the two), so reading the queue raises no alarm.
+ * - FILL makes the newest point 0 while the metric is late (the metric-math guide's caution for
+ *   FILL in alarms); 1 of 5 minutes breaching lets the rise count once its point arrives.
+ * A delete in the same minute as an arrival can hide that arrival; both are rare on a DLQ.
  */
 export function deadLetterArrivalsAlarm(id: ResId, queue: ResId, description: Intrinsic) {
   return new CloudWatch.Alarm({
-    ...ALARM_ACTIONS,
-    // The return to OK a minute later says nothing new.
-    OKActions: [],
-    AlarmName: stackAlarmName(id),
-    AlarmDescription: description,
+    ...deadLetterAlarm(id, description),
     Metrics: [
-      {
-        Id: 'visible',
-        MetricStat: {
-          Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }] },
-          Period: 60,
-          Stat: 'Maximum',
-        },
-        ReturnData: false,
-      },
-      { Id: 'arrivals', Expression: 'DIFF(visible)', Label: 'messages that arrived', ReturnData: true },
+      // SQS publishes one sample a minute: Maximum is that sample.
+      queueMetric('visible', queue, 'ApproximateNumberOfMessagesVisible', 'Maximum'),
+      queueMetric('inFlight', queue, 'ApproximateNumberOfMessagesNotVisible', 'Maximum'),
+      { Id: 'arrivals', Expression: 'DIFF(FILL(visible, 0) + FILL(inFlight, 0))', Label: 'messages that arrived', ReturnData: true },
     ],
-    ComparisonOperator: 'GreaterThanThreshold',
-    Threshold: 0,
-    EvaluationPeriods: 1,
+    EvaluationPeriods: 5,
+    DatapointsToAlarm: 1,
   });
 }
 
@@ -134,9 +115,7 @@ export function buildMonitoring(): TemplateFragment {
   ];
   return {
     Resources: {
-      [Res.AlarmTopicKey]: alarmTopicKey(),
-      [Res.AlarmTopic]: new SNS.Topic({ KmsMasterKeyId: ref(Res.AlarmTopicKey) }),
-      [Res.AlarmTopicPolicy]: alarmTopicPolicy(),
+      ...buildAlarmTopic().Resources,
       [Res.AlarmEmailSubscription]: new SNS.Subscription({
         TopicArn: ref(Res.AlarmTopic),
         Protocol: 'email',
@@ -169,7 +148,7 @@ export function buildMonitoring(): TemplateFragment {
         EvaluationPeriods: 5,
         DatapointsToAlarm: 5,
       }),
-      [Res.LambdaDeadLetterAlarm]: deadLetterArrivalsAlarm(
+      [Res.LambdaDeadLetterAlarm]: sentToDeadLetterAlarm(
         Res.LambdaDeadLetterAlarm,
         Res.LambdaDeadLetterQueue,
         sub('Events or invocations of ${AWS::StackName} landed in the dead-letter queue: read them there (kept 14 days)'),

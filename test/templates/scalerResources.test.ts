@@ -103,7 +103,7 @@ describe('scaler triggers in the worker template', () => {
     // On arrivals (issue 9, defect 9): DIFF of the dead-letter queue's visible messages.
     const deadLetters = resources.ScalerTriggerDeadLetterAlarm.Properties;
     expect(deadLetters.Metrics[0].MetricStat.Metric.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScalerTriggersDlq', 'QueueName'] } }]);
-    expect(deadLetters.Metrics[1].Expression).toBe('DIFF(visible)');
+    expect(deadLetters.Metrics.find((m: { ReturnData?: boolean }) => m.ReturnData).Expression).toBe('DIFF(FILL(visible, 0) + FILL(inFlight, 0))');
   });
 
   it('offers the stuck-run settings with the documented defaults', () => {
