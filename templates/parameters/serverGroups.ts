@@ -87,7 +87,7 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Server domain name',
           parameter: {
             Type: 'String',
-            Description: 'With a certificate: the name it covers, which you point at the load balancer (output LoadBalancerDnsName).',
+            Description: 'With a certificate: the name it covers; the stack points it at the load balancer in HostedZoneId.',
             Default: '',
             AllowedPattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)?$',
           },
@@ -97,7 +97,7 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Route 53 hosted zone ID',
           parameter: {
             Type: 'String',
-            Description: 'With a certificate: the Route 53 zone of ServerDomainName; the stack creates the alias record that points the name at the load balancer.',
+            Description: 'With a certificate: the Route 53 zone of ServerDomainName, public or private to this VPC; the stack creates the alias record that points the name at the load balancer.',
             Default: '',
             AllowedPattern: '^(Z[A-Z0-9]{1,32})?$',
             ConstraintDescription: 'must be empty or a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ',

@@ -12,13 +12,13 @@ import { vpcIdValue } from './vpc';
 
 export function buildServerSecurityGroups(): TemplateFragment {
   const group = (what: string, egress: { IpProtocol: string; CidrIp: string; Description: string }[]) =>
-    new EC2.SecurityGroup({ GroupDescription: what, VpcId: vpcIdValue(), SecurityGroupEgress: egress });
+    new EC2.SecurityGroup({ GroupDescription: sub(`${what} of \${AWS::StackName}`), VpcId: vpcIdValue(), SecurityGroupEgress: egress });
   const fromGroup = (GroupId: Intrinsic, port: number, source: ResId, Description: string) =>
     new EC2.SecurityGroupIngress({ GroupId, IpProtocol: 'tcp', FromPort: port, ToPort: port, SourceSecurityGroupId: ref(source), Description });
   return {
     Resources: {
       [Res.LoadBalancerSecurityGroup]: new EC2.SecurityGroup({
-        GroupDescription: 'Prefect load balancer: HTTP(S) from the allowed CIDR and the stack',
+        GroupDescription: sub('Prefect load balancer of ${AWS::StackName}: HTTP(S) from the allowed CIDR and the stack'),
         VpcId: vpcIdValue(),
         SecurityGroupIngress: LOAD_BALANCER_PORTS.map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: ref(Param.AllowedCidr), Description: 'people and clients' })),
         SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: SERVER_PORT, ToPort: SERVER_PORT, CidrIp: '0.0.0.0/0', Description: 'to the server tasks (their group admits only this one)' }],

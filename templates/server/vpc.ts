@@ -89,7 +89,7 @@ export function buildVpc(): TemplateFragment {
       ...Object.assign({}, ...ZONES.map(zoneResources)),
       [Res.EndpointSecurityGroup]: created(
         new EC2.SecurityGroup({
-          GroupDescription: 'VPC endpoints: HTTPS from inside the VPC',
+          GroupDescription: sub('VPC endpoints of ${AWS::StackName}: HTTPS from inside the VPC'),
           VpcId: ref(Res.Vpc),
           SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: ref(Param.VpcCidr), Description: 'AWS APIs from the VPC' }],
           SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: ref(Param.VpcCidr), Description: 'answers within the VPC' }],

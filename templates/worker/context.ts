@@ -27,7 +27,9 @@ export interface PrefectConnection {
   /**
    * What the PrefectSecretArn output shows: the secret the stack created (an existing secret's
    * ARN is the user's own input). An output must not pick between a conditional resource and a
-   * parameter with Fn::If: AWS CloudFormation Validate flags that (W1001).
+   * parameter with Fn::If: AWS CloudFormation Validate flags that (W1001), even when the Fn::If
+   * tests the secret's own Condition (test/integration/awsValidators.test.ts). README "Upgrading
+   * an existing stack" says what that means for a stack that exported it.
    */
   readonly secretOutput: { readonly value: Text; readonly condition?: CondId };
 }

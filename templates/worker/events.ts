@@ -14,9 +14,14 @@ const OBSERVER_RETENTION_SECONDS = 3600;
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
-/**
  * A queue name unique per stack (the stack ID's UUID after a prefix), known before the queue
  * exists, so its dead-letter queue can name it as the only allowed source without a cycle.
+ * A custom name has a cost: CloudFormation cannot replace a custom-named resource ("You can't
+ * perform an update that causes a custom-named resource to be replaced",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html), so a
+ * later change to a replacement-only property of these queues (FifoQueue, the name) must also
+ * change the prefix. Stacks from before issue 9 had generated names: their first update replaces
+ * both queues (README "Upgrading an existing stack").
  */
 export const stackUniqueQueueName = (prefix: string, suffix = '') => join('', [prefix, '-', select(2, split('/', ref('AWS::StackId'))), suffix]);
 export const queueArnOfName = (name: CfnValue) => sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Name}', { Name: name });
@@ -28,7 +33,10 @@ const observerQueueName = () => stackUniqueQueueName('prefect-ecs-observer');
  * be FIFO too, and named (`queueName`): CloudFormation does not shorten the names it generates for
  * FIFO queues to SQS's 80 characters (aws-cloudformation/cloudformation-coverage-roadmap#280). Deleted with the stack: it holds failed events for diagnosis, not data.
  * `redriveAllow` says which SQS queues may use it as their dead-letter queue (it does not govern
- * EventBridge or Lambda, which send to it under the queue policy and their roles).
+ * EventBridge or Lambda, which send to it under the queue policy and their roles). `byQueue`
+ * names a source queue that does not exist yet when the dead-letter queue is created; moto
+ * accepts that, and no AWS page found says whether SQS checks more than the ARN's form
+ * (unverified against SQS).
  */
 export const deadLetterQueue = (
   redriveAllow: { redrivePermission: 'byQueue'; sourceQueueArns: CfnValue[] } | { redrivePermission: 'denyAll' },

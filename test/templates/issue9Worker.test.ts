@@ -20,19 +20,31 @@ describe.each([
 ])('issue 9 defects in the %s stack', (_name, template) => {
   const r = template.Resources as Json;
 
-  it('defect 3: the alarm topic uses a customer managed key that only CloudWatch alarms of this stack may use', () => {
+  it('defect 3: the alarm topic uses a customer managed key that CloudWatch may use only for SNS topics of this account', () => {
     expect(r.AlarmTopic.Properties.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
     expect(r.AlarmTopicKey.Properties.EnableKeyRotation).toBe(true);
     const cloudwatch = r.AlarmTopicKey.Properties.KeyPolicy.Statement.find((s: Json) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
-    expect(cloudwatch).toMatchObject({
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*' } },
-      },
+    // The key SNS puts in the encryption context; no aws:SourceArn/SourceAccount, which no AWS page says CloudWatch sends to KMS.
+    expect(cloudwatch).toEqual(
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': { 'Fn::Sub': 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*' } } },
+      }),
+    );
+  });
+
+  it('review 9 finding 5: the topic policy admits exactly the ARN of each alarm of the stack, and every alarm notifies that topic', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(5);
+    const publish = r.AlarmTopicPolicy.Properties.PolicyDocument.Statement.find((s: Json) => s.Action === 'sns:Publish' && s.Effect === 'Allow');
+    expect(publish.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnEquals: { 'aws:SourceArn': alarms.map(([id]) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:\${AWS::StackName}-${id}` })) },
     });
-    // The condition admits exactly the stack's alarms: each is named after the stack.
-    for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmName).toEqual({ 'Fn::Sub': `\${AWS::StackName}-${id}` });
+    for (const [id, alarm] of alarms) {
+      expect([id, alarm.Properties.AlarmName]).toEqual([id, { 'Fn::Sub': `\${AWS::StackName}-${id}` }]);
+      expect([id, alarm.Properties.AlarmActions]).toEqual([id, [{ Ref: 'AlarmTopic' }]]);
+    }
   });
 
   it('defect 8: RegisterTaskDefinition, RunTask and tag-on-create are limited to the work pool\'s task-definition families', () => {
@@ -63,16 +75,33 @@ describe.each([
     expect(r.LambdaDeadLetterQueuePolicy.Properties.PolicyDocument.Statement[0].Condition.ArnEquals['aws:SourceArn']).toContainEqual({ 'Fn::GetAtt': ['EcsTaskStateChangeRule', 'Arn'] });
   });
 
-  it('defect 9: each dead-letter queue has an alarm on messages arriving, not on a backlog that stays in ALARM', () => {
-    for (const [alarm, queue] of [['LambdaDeadLetterAlarm', 'LambdaDeadLetterQueue'], ['EcsObserverDeadLetterAlarm', 'EcsObserverDeadLetterQueue']]) {
-      const p = r[alarm!].Properties;
-      expect(p.Metrics).toEqual([
-        expect.objectContaining({ Id: 'visible', ReturnData: false, MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }] }) }) }),
-        expect.objectContaining({ Expression: 'DIFF(visible)', ReturnData: true }),
-      ]);
-      expect(p).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, AlarmActions: [{ Ref: 'AlarmTopic' }] });
-      expect(p).not.toHaveProperty('MetricName');
-    }
+  it('review 9 finding 1: the dead-letter queue fed by SendMessage (Lambda, EventBridge) alarms on any message sent in a minute', () => {
+    expect(r.LambdaDeadLetterAlarm.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['LambdaDeadLetterQueue', 'QueueName'] } }],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    // SQS redrive never writes to it (denyAll), so NumberOfMessagesSent sees every arrival.
+    expect(r.LambdaDeadLetterQueue.Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'denyAll' });
+  });
+
+  it('review 9 finding 1: a redrive-fed dead-letter queue alarms on a rise of visible plus in-flight messages, with quiet minutes filled with 0', () => {
+    const p = r.EcsObserverDeadLetterAlarm.Properties;
+    const queue = { Name: 'QueueName', Value: { 'Fn::GetAtt': ['EcsObserverDeadLetterQueue', 'QueueName'] } };
+    expect(p.Metrics).toEqual([
+      expect.objectContaining({ Id: 'visible', ReturnData: false, MetricStat: expect.objectContaining({ Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [queue] } }) }),
+      expect.objectContaining({ Id: 'inFlight', ReturnData: false, MetricStat: expect.objectContaining({ Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesNotVisible', Dimensions: [queue] } }) }),
+      expect.objectContaining({ Expression: 'DIFF(FILL(visible, 0) + FILL(inFlight, 0))', ReturnData: true }),
+    ]);
+    expect(p).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 5, DatapointsToAlarm: 1, AlarmActions: [{ Ref: 'AlarmTopic' }] });
+    expect(p).not.toHaveProperty('MetricName');
   });
 
   it('defect 9: every stateful resource states its DeletionPolicy and UpdateReplacePolicy', () => {
@@ -84,4 +113,25 @@ describe.each([
       expect(res.UpdateReplacePolicy).toBe(res.DeletionPolicy);
     }
   });
+});
+
+/**
+ * GroupDescription is replacement-only (AWS::EC2::SecurityGroup, "Update requires: Replacement"),
+ * and a replaced group cannot be deleted while running flow-run tasks or Lambda ENIs use it: the
+ * descriptions stay as stacks before issue 9 have them (review 9, finding 2).
+ */
+const RELEASED_GROUP_DESCRIPTIONS: Record<string, string> = {
+  WorkerSecurityGroup: 'Prefect worker of ${AWS::StackName}: no inbound, outbound to the Prefect API, AWS APIs and image registries',
+  FlowRunSecurityGroup: 'Prefect flow runs of ${AWS::StackName}: no inbound, outbound to the Prefect API, AWS APIs and image registries',
+  LoadBalancerSecurityGroup: 'Prefect load balancer of ${AWS::StackName}: HTTP(S) from the allowed CIDR and the stack',
+  ServerSecurityGroup: 'Prefect server of ${AWS::StackName}',
+  DatabaseSecurityGroup: 'Prefect database of ${AWS::StackName}',
+  LambdaSecurityGroup: 'stack Lambdas of ${AWS::StackName}',
+  VpcEndpointSecurityGroup: 'VPC endpoints of ${AWS::StackName}: HTTPS from inside the VPC',
+};
+
+it('review 9 finding 2: every security group keeps the description existing stacks have, so an update does not replace it', () => {
+  const groups = [...resourcesOfType(worker, 'AWS::EC2::SecurityGroup'), ...resourcesOfType(server, 'AWS::EC2::SecurityGroup')];
+  expect(new Set(groups.map(([id]) => id))).toEqual(new Set(Object.keys(RELEASED_GROUP_DESCRIPTIONS)));
+  for (const [id, group] of groups) expect([id, group.Properties.GroupDescription]).toEqual([id, { 'Fn::Sub': RELEASED_GROUP_DESCRIPTIONS[id] }]);
 });
