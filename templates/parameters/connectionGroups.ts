@@ -4,7 +4,7 @@
  */
 import { AUTH_MODES } from '../../lambdas/common/prefect/auth';
 import { Param } from '../core/ids';
-import { PREFECT_API_URL_PATTERN, SECRET_ARN_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
+import { PREFECT_API_URL_PATTERN, SECRET_ARN_PATTERN, WORK_POOL_NAME_PATTERN, WORK_POOL_NAME_RULE } from './patterns';
 import type { ResolvedWorkerStackOptions } from './options';
 import type { Group } from './types';
 
@@ -62,7 +62,7 @@ export function connectionGroups(o: ResolvedWorkerStackOptions): Group[] {
             Description: 'Name of the Prefect ECS work pool the workers poll.',
             Default: o.workPoolName,
             AllowedPattern: WORK_POOL_NAME_PATTERN,
-            ConstraintDescription: 'must be 1-63 letters, digits, ".", "_" or "-"',
+            ConstraintDescription: `must be ${WORK_POOL_NAME_RULE}`,
           },
         },
         [Param.WorkQueues]: {

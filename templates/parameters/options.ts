@@ -8,7 +8,7 @@ import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
 import { MIN_STUCK_PENDING_SECONDS, STUCK_ACTIONS } from '../../lambdas/scaler/config';
 import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core/constants';
 import { InvalidOptionError } from '../core/errors';
-import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN } from './patterns';
+import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, WORK_POOL_NAME_RULE } from './patterns';
 
 /** An SSM advanced-tier parameter holds 8 KB. */
 export const MANIFEST_MAX_BYTES = 8192;
@@ -104,7 +104,7 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
 
 function validate(o: ResolvedWorkerStackOptions): void {
   if (!new RegExp(WORK_POOL_NAME_PATTERN).test(o.workPoolName)) {
-    throw new InvalidOptionError('workPoolName', o.workPoolName, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    throw new InvalidOptionError('workPoolName', o.workPoolName, `must be ${WORK_POOL_NAME_RULE}`);
   }
   if (!new RegExp(PINNED_IMAGE_PATTERN).test(o.workerImage)) {
     throw new InvalidOptionError('workerImage', o.workerImage, 'must be pinned to a version tag or a sha256 digest, not "latest" or untagged');

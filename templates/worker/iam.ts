@@ -79,6 +79,9 @@ export const readPrefectSecret = (c: PrefectConnection): CfnValue =>
  * (prefect-aws-0.7.7:src/integrations/prefect-aws/prefect_aws/workers/ecs_worker.py:109,1128-1146),
  * and RegisterTaskDefinition and RunTask take the task-definition resource type (Service
  * Authorization Reference, ECS). RunTask's ARN carries the revision, which `*` covers.
+ * prefect-aws 0.7.7 calls slugify on the family and discards the result (lines 1141-1145): the
+ * family is the pool name as it is, so the name must already be a valid family fragment
+ * (WORK_POOL_NAME_PATTERN), and this ARN needs no normalisation to match it.
  */
 export const flowRunTaskDefinitions = () => sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/prefect_${WorkPoolName}_*');
 

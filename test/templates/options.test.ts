@@ -26,7 +26,10 @@ describe('worker stack options', () => {
     ['workerImage latest', { workerImage: 'prefecthq/prefect-aws:latest' }, /^workerImage must be pinned .*\(got "prefecthq\/prefect-aws:latest"\)$/],
     ['workerImage untagged', { workerImage: 'prefecthq/prefect-aws' }, /^workerImage must be pinned/],
     ['logRetentionDays=10', { logRetentionDays: 10 }, /^logRetentionDays must be one of 1\|3\|5\|7\|14\|30.*\(got 10\)$/],
-    ['workPoolName with a space', { workPoolName: 'my pool' }, /^workPoolName must be 1-63 letters/],
+    ['workPoolName with a space', { workPoolName: 'my pool' }, /^workPoolName must be 1-210 letters, digits, "_" or "-"/],
+    // prefect-aws 0.7.7 registers prefect_<pool>_<id> as it is, and ECS refuses "." in a family (test/integration/ecsFamilyParity.test.ts).
+    ['workPoolName with a dot', { workPoolName: 'etl.prod' }, /^workPoolName must be .*ECS task-definition families allow no other character.*\(got "etl\.prod"\)$/],
+    ['workPoolName of 211 characters', { workPoolName: 'p'.repeat(211) }, /^workPoolName must be 1-210 /],
     ['minWorkers=-1', { scaling: { minWorkers: -1 } }, /^scaling\.minWorkers must be a whole number from 0 to 10 \(got -1\)$/],
     ['submissionsPerWorker=1.5', { scaling: { submissionsPerWorker: 1.5 } }, /^scaling\.submissionsPerWorker must be a whole number/],
     ['stuckPendingSeconds=60', { scaling: { stuckPendingSeconds: 60 } }, /^scaling\.stuckPendingSeconds must be a whole number from 120 to 86400 \(got 60\)$/],
