@@ -22,15 +22,20 @@ export function validatorLines(v: StackValidation): string[] {
     `    CloudFormation Validate ${engineVersion()}: ${c.runs.length} runs (no values + ${c.matrix.scenarios.length} parameter combinations, SAM and expanded), ${seconds(v.milliseconds.cfnValidate)}`,
     `      as reported: ${counts(severityCounts(c.runs.flatMap((r) => r.findings)))}; without values: ${counts(severityCounts(bare('template')?.findings ?? []))} (SAM)`,
     `      judged: ${c.failures.length} failing, ${c.exempted.length} listed warning(s) (scripts/lib/validation/validateExemptions.ts), ` +
-      `${c.deadBranches.length} dead-branch notice(s) under values, ${c.excludedByDefaults.length} under Condition values the defaults exclude`,
+      `${c.deadBranches.length} dead-branch notice(s) under values, ${c.excludedByDefaults.length} set aside (a default paired with Condition values it excludes)`,
   );
+  // One line per set-aside finding (the SAM and expanded runs often report the same one).
+  const setAside = new Map(c.excludedByDefaults.map((e) => [`${e.finding.severity} ${e.finding.ruleId} ${e.finding.logicalId} ${e.finding.path}`, e]));
+  for (const [what, e] of setAside) lines.push(`      set aside: ${what}: the default of ${e.parameter} under ${e.conditions}, which the matrix run "${c.matrix.scenarios[e.coveredBy]!.name}" validates with a value`);
   for (const f of c.failures) lines.push(`      FAIL [${f.form}, ${f.scenario}] ${formatValidateFinding(f)}`);
   for (const gap of c.matrix.uncovered) lines.push(`      FAIL no accepted parameter combination has ${gap}: add a sample in scripts/lib/validation/parameterSamples.ts`);
   const errors = v.nag.findings.filter((f) => f.severity === 'error').length;
   lines.push(
-    `    cdk-nag (AwsSolutions, Serverless): ${v.nag.findings.length} finding(s) (${errors} error, ${v.nag.findings.length - errors} warning), ` +
+    `    cdk-nag (AwsSolutions, Serverless) with the defaults and ${v.nag.scenarios.length - 1} matrix combination(s), every Condition both ways: ` +
+      `${v.nag.findings.length} finding(s) (${errors} error, ${v.nag.findings.length - errors} warning), ` +
       `${v.nag.exempted.length} exempted (scripts/lib/validation/nagExemptions.ts), ${v.nag.violations.length} violation(s), ${seconds(v.milliseconds.cdkNag)}`,
   );
+  for (const scenario of v.nag.scenarios.slice(1)) lines.push(`      with ${scenario}`);
   for (const f of v.nag.violations) lines.push(`      FAIL ${f.rule} on ${f.resource}`);
   return lines;
 }

@@ -1,9 +1,12 @@
 /**
  * cdk-nag 3 (AwsSolutionsChecks and ServerlessChecks) on a SAM-expanded template, without a CDK
  * app to synthesize: the template is loaded with CfnInclude into a throw-away stack, with every
- * parameter replaced by its default (a sample where it has none) so value-dependent rules can
- * decide, and each pack's validateScope() walks the resources. cdk-nag ignores Conditions:
- * every conditional resource is checked. Findings are judged against nagExemptions.ts.
+ * parameter replaced by a value so value-dependent rules can decide, and each pack's
+ * validateScope() walks the resources. cdk-nag ignores Conditions: every conditional resource is
+ * checked. It runs with the defaults and the matrix combinations that between them take every
+ * Condition both ways (conditionCover), because value-dependent rules (RDS3 on Multi-AZ, EC23 on
+ * a CIDR) see only the values they are given. Findings of every run are judged against
+ * nagExemptions.ts.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
@@ -11,7 +14,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import fs from 'node:fs';
 import type { TemplateLogic } from './conditionLogic';
 import { NAG_EXEMPTIONS, type NagExemption } from './nagExemptions';
-import { defaultValues } from './parameterMatrix';
+import { conditionCover } from './parameterMatrix';
 
 export interface NagFinding {
   /** e.g. "AwsSolutions-IAM5[Resource::*]". */
@@ -21,6 +24,8 @@ export interface NagFinding {
 }
 
 export interface NagReport {
+  /** The parameter combinations checked (conditionCover): "defaults" first. */
+  readonly scenarios: string[];
   readonly findings: NagFinding[];
   readonly exempted: NagFinding[];
   /** Findings no exemption covers: each fails validation. */
@@ -32,9 +37,9 @@ export interface NagReport {
 }
 
 /** CfnInclude substitutes values as they are: list parameters need arrays, Number ones numbers. */
-function includeParameters(template: TemplateLogic): Record<string, unknown> {
+function includeParameters(template: TemplateLogic, values: Readonly<Record<string, string>>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(defaultValues(template)).map(([name, value]) => {
+    Object.entries(values).map(([name, value]) => {
       const type = template.Parameters![name]!.Type;
       if (type === 'CommaDelimitedList' || type.startsWith('List<')) return [name, value.split(',')];
       return [name, type === 'Number' ? Number(value) : value];
@@ -47,18 +52,21 @@ const covers = (e: NagExemption, f: NagFinding) => (f.rule === e.rule || f.rule.
 
 export function cdkNag(expandedTemplate: string, exemptions: readonly NagExemption[] = NAG_EXEMPTIONS): NagReport {
   const template = JSON.parse(fs.readFileSync(expandedTemplate, 'utf8')) as TemplateLogic & { Resources: object };
-  // The app is never synthesized; it only roots the construct tree.
-  const app = new App({ builtinCloudFormationValidation: false } as object);
-  const stack = new Stack(app, 'NagStack');
-  new CfnInclude(stack, 'Template', { templateFile: expandedTemplate, parameters: includeParameters(template) });
+  const scenarios = conditionCover(template);
   const seen = new Map<string, NagFinding>();
-  for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-    for (const violation of pack.validateScope(stack).violations) {
-      for (const { constructPath } of violation.violatingResources) {
-        // CfnInclude keeps logical IDs as construct IDs: NagStack/Template/<LogicalId>
-        const resource = constructPath?.split('/')[2] ?? String(constructPath);
-        const finding: NagFinding = { rule: violation.ruleName, resource, severity: violation.severity === 'error' ? 'error' : 'warning' };
-        seen.set(`${finding.rule}|${resource}`, finding);
+  for (const scenario of scenarios) {
+    // The app is never synthesized; it only roots the construct tree.
+    const app = new App({ builtinCloudFormationValidation: false } as object);
+    const stack = new Stack(app, 'NagStack');
+    new CfnInclude(stack, 'Template', { templateFile: expandedTemplate, parameters: includeParameters(template, scenario.values) });
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      for (const violation of pack.validateScope(stack).violations) {
+        for (const { constructPath } of violation.violatingResources) {
+          // CfnInclude keeps logical IDs as construct IDs: NagStack/Template/<LogicalId>
+          const resource = constructPath?.split('/')[2] ?? String(constructPath);
+          const finding: NagFinding = { rule: violation.ruleName, resource, severity: violation.severity === 'error' ? 'error' : 'warning' };
+          seen.set(`${finding.rule}|${resource}`, finding);
+        }
       }
     }
   }
@@ -68,5 +76,5 @@ export function cdkNag(expandedTemplate: string, exemptions: readonly NagExempti
   const ids = new Set(Object.keys(template.Resources));
   const usedExemptions = exemptions.filter((e) => findings.some((f) => covers(e, f)));
   const unusedExemptions = exemptions.filter((e) => e.resources.some((id) => ids.has(id)) && !usedExemptions.includes(e));
-  return { findings, exempted, violations, usedExemptions, unusedExemptions, ok: violations.length === 0 };
+  return { scenarios: scenarios.map((s) => s.name), findings, exempted, violations, usedExemptions, unusedExemptions, ok: violations.length === 0 };
 }

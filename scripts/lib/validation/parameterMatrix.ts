@@ -48,7 +48,8 @@ function dimensionsOf(template: TemplateLogic): string[] {
 
 const samplesOf = (name: string): readonly string[] => PARAMETER_SAMPLES[name as keyof typeof PARAMETER_SAMPLES] ?? [];
 
-function domainOf(template: TemplateLogic, name: string): string[] {
+/** The values the matrix tries for a parameter: its AllowedValues if few, else its Default, samples and "" where allowed. */
+export function domainOf(template: TemplateLogic, name: string): string[] {
   const parameter = template.Parameters![name]!;
   const allowed = parameter.AllowedValues?.map(String);
   if (allowed && allowed.length <= MAX_ENUMERATED_ALLOWED_VALUES) return allowed;
@@ -173,4 +174,26 @@ export function parameterMatrix(template: TemplateLogic): ParameterMatrix {
     .flatMap((name) => [`${name}=true`, `${name}=false`])
     .filter((fact) => !factIds.has(fact) || !covered.has(-1 - factIds.get(fact)!));
   return { dimensions, scenarios, uncovered };
+}
+
+/**
+ * For checks that see one set of values at a time (cdk-nag): the defaults, then the fewest
+ * further matrix combinations CloudFormation accepts (picked greedily) that between them take
+ * every Condition both ways, as the whole matrix does: each conditional option (Multi-AZ, HTTPS,
+ * internet-facing, an existing cluster …) is seen on and off.
+ */
+export function conditionCover(template: TemplateLogic): Scenario[] {
+  const [defaults, ...rest] = parameterMatrix(template).scenarios;
+  const facts = (s: Scenario) => Object.entries(conditionValues(template, s.values)).map(([name, value]) => `${name}=${value}`);
+  const accepted = rest.filter((s) => failedAssertions(template, s.values).length === 0).map((scenario) => ({ scenario, facts: facts(scenario) }));
+  const missing = new Set(accepted.flatMap((a) => a.facts));
+  if (failedAssertions(template, defaults!.values).length === 0) facts(defaults!).forEach((fact) => missing.delete(fact));
+  const chosen: Scenario[] = [defaults!];
+  const gain = (a: (typeof accepted)[number]) => a.facts.filter((fact) => missing.has(fact)).length;
+  while (missing.size > 0) {
+    const best = accepted.reduce((b, a) => (gain(a) > gain(b) ? a : b));
+    best.facts.forEach((fact) => missing.delete(fact));
+    chosen.push(best.scenario);
+  }
+  return chosen;
 }
