@@ -6,8 +6,19 @@
  *
  * Some of those prerequisites exist only under a Condition (the HTTPS listener, the DNS record,
  * the NAT ingress), and DependsOn cannot name a resource that may not exist. A wait condition
- * handle (a resource that creates nothing) refers to them through Fn::If in its Metadata: a Ref
- * orders creation like DependsOn, and the branch of a false condition refers to nothing.
+ * handle (a resource that creates nothing) refers to them through Fn::If in its Metadata, and the
+ * branch of a false condition refers to nothing.
+ *
+ * That a Ref in Metadata orders creation like DependsOn is practice, not documentation. AWS
+ * documents implicit dependencies for a resource's properties ("if the properties of resource A
+ * use a !Ref to resource B", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html)
+ * and allows intrinsic functions and Fn::If in Metadata, without saying they order anything. The
+ * practice: cloudonaut.io, "Optional DependsOn with CloudFormation: Metadata to the rescue"
+ * (2024-11-12, tested against CloudFormation); and cfn-lint's dependency graph
+ * (cfnlint/graph.py, every Ref anywhere in a resource is an edge), which
+ * test/integration/readinessGraph.test.ts reads for these handles. README "Self-hosted Prefect"
+ * states the risk, and that turning HTTPS on in an existing stack (which flips the Fn::If of a
+ * handle whose type "doesn't support updates") is untested: moto ignores wait condition handles.
  */
 import { CloudFormation } from 'cloudform';
 import { iff, noValue, ref } from '../core/cfn';
