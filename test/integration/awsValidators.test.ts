@@ -90,16 +90,6 @@ describe('the new validators catch real problems (they are not silently passing)
     expect(result.exempted).toEqual([]);
   });
 
-  it('CloudFormation Validate reports nothing for values that violate a Rule assertion (test/integration/rulesCrossCheck.test.ts cross-checks the Rules instead)', () => {
-    const rules = {
-      AWSTemplateFormatVersion: '2010-09-09',
-      Parameters: { A: { Type: 'String', Default: 'x', AllowedValues: ['x', 'y'] }, B: { Type: 'String', Default: 'x', AllowedValues: ['x', 'y'] } },
-      Rules: { Same: { Assertions: [{ Assert: { 'Fn::Equals': [{ Ref: 'A' }, { Ref: 'B' }] }, AssertDescription: 'A must equal B' }] } },
-      Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: {} } },
-    };
-    expect(cfnValidate(JSON.stringify(rules), 'rules.json', { A: 'y', B: 'x' })).toEqual({ status: 'OK', findings: [] });
-  });
-
   it('CloudFormation Validate flags (W1001) a PrefectSecretArn output for both credential sources, even when Fn::If guards the secret by its own Condition (why the output covers the created secret only)', () => {
     const worker = JSON.parse(JSON.stringify(PUBLISHED_STACKS.find((s) => s.name === 'worker')!.build()));
     worker.Conditions.HasPrefectAuthSecret = { 'Fn::Or': [{ Condition: 'CreatePrefectAuthSecret' }, { Condition: 'UseExistingPrefectAuthSecret' }] };

@@ -10,6 +10,7 @@
  * test/templates/rules.test.ts alone.
  */
 import { spawnSync } from 'node:child_process';
+import { cfnValidate } from '../../scripts/lib/validation/cfnValidate';
 import { failedAssertions, type ParameterValues, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
 import { defaultValues, domainOf, parameterMatrix } from '../../scripts/lib/validation/parameterMatrix';
 import { PUBLISHED_STACKS } from '../../templates/stacks';
@@ -102,7 +103,7 @@ describe.each(PUBLISHED_STACKS.map((s) => [s.name, s.build()] as const))('the Ru
   });
 });
 
-describe('cfn-lint and Rule assertions', () => {
+describe('AWS validators and Rule assertions', () => {
   const template = {
     AWSTemplateFormatVersion: '2010-09-09',
     Parameters: { A: { Type: 'String', Default: 'x', AllowedValues: ['x', 'y'] }, B: { Type: 'String', Default: 'x', AllowedValues: ['x', 'y'] } },
@@ -110,7 +111,11 @@ describe('cfn-lint and Rule assertions', () => {
     Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: {} } },
   };
 
-  it('cfn-lint --parameters does not report values that violate an assertion (so the cross-check above is needed; CloudFormation Validate neither: awsValidators.test.ts)', () => {
+  it('CloudFormation Validate reports nothing for values that violate an assertion (so the cross-check above is needed)', () => {
+    expect(cfnValidate(JSON.stringify(template), 'rules.json', { A: 'y', B: 'x' })).toEqual({ status: 'OK', findings: [] });
+  });
+
+  it('cfn-lint --parameters does not report them either', () => {
     const file = writeTemplateFiles('rules-silent', template).json;
     expect(failedAssertions(template, { A: 'y', B: 'x' })).toEqual([{ rule: 'Same', description: 'A must equal B' }]);
     const lint = spawnSync('cfn-lint', ['--format', 'parseable', '--parameters', 'A=y', 'B=x', '--', file], { encoding: 'utf8' });
