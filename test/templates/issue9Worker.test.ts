@@ -130,8 +130,8 @@ const RELEASED_GROUP_DESCRIPTIONS: Record<string, string> = {
   VpcEndpointSecurityGroup: 'VPC endpoints of ${AWS::StackName}: HTTPS from inside the VPC',
 };
 
-it('review 9 finding 2: every security group keeps the description existing stacks have, so an update does not replace it', () => {
-  const groups = [...resourcesOfType(worker, 'AWS::EC2::SecurityGroup'), ...resourcesOfType(server, 'AWS::EC2::SecurityGroup')];
-  expect(new Set(groups.map(([id]) => id))).toEqual(new Set(Object.keys(RELEASED_GROUP_DESCRIPTIONS)));
-  for (const [id, group] of groups) expect([id, group.Properties.GroupDescription]).toEqual([id, { 'Fn::Sub': RELEASED_GROUP_DESCRIPTIONS[id] }]);
+it('review 9 finding 2: every security group existing stacks have keeps its description, so an update does not replace it', () => {
+  // Groups added since (the HA cache's) have no released description to keep.
+  const groups = new Map([...resourcesOfType(worker, 'AWS::EC2::SecurityGroup'), ...resourcesOfType(server, 'AWS::EC2::SecurityGroup')]);
+  for (const [id, description] of Object.entries(RELEASED_GROUP_DESCRIPTIONS)) expect([id, groups.get(id)?.Properties.GroupDescription]).toEqual([id, { 'Fn::Sub': description }]);
 });
