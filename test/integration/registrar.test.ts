@@ -96,7 +96,9 @@ describe('registrar', () => {
       pull_steps: [{ 'prefect.deployments.steps.set_working_directory': { directory: '/opt/prefect/flows' } }],
       schedules: [expect.objectContaining({ schedule: { cron: '0 2 * * *', timezone: 'Europe/Berlin', day_or: true }, active: true })],
       tags: ['etl', 'nightly'],
-      concurrency_limit: 1,
+      // As Prefect 3.6.28 answers a limit (responses.py:L433-L441): its own global concurrency limit.
+      concurrency_limit: null,
+      global_concurrency_limit: expect.objectContaining({ name: `deployment:${daily.id}`, limit: 1 }),
       paused: false,
     });
     expect(store.byName('run-etl', 'etl-backfill')!.paused).toBe(true);
@@ -114,6 +116,19 @@ describe('registrar', () => {
     const again = await registrar()(event);
     expect((again as { deployments: { outcome: string }[] }).deployments.map((d) => d.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(prefect.requestsTo('/deployments/').length).toBe(posts);
+  });
+
+  it('removes a concurrency limit the manifest dropped, and then changes nothing', async () => {
+    const digest = await pushImage(moto, 'flows/etl', 'v1.2.0');
+    await registrar()(imageActionEvent('flows/etl', 'v1.2.0', digest));
+    expect(store.byName('run-etl', 'etl-daily')!.global_concurrency_limit).toMatchObject({ limit: 1 });
+    await putManifest('/prefect/unlimited', jsonForm(YAML.replace('    concurrency_limit: 1\n', '')));
+    expect(outcomes(await registrar('/prefect/unlimited')(manifestChanged('/prefect/unlimited')))).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill unchanged', 'weekly-report/report skipped']);
+    expect(prefect.requestsTo('/deployments/').at(-1)!.body).toMatchObject({ name: 'etl-daily', concurrency_limit: null });
+    expect(store.byName('run-etl', 'etl-daily')).toMatchObject({ concurrency_limit: null, global_concurrency_limit: null });
+    expect(outcomes(await registrar('/prefect/unlimited')(manifestChanged('/prefect/unlimited')))).toEqual(['run-etl/etl-daily unchanged', 'run-etl/etl-backfill unchanged', 'weekly-report/report skipped']);
+    // Back to the limit of the shared manifest for the tests that follow.
+    await registrar()(imageActionEvent('flows/etl', 'v1.2.0', digest));
   });
 
   it('skips a push whose tag a newer push has moved', async () => {

@@ -4,6 +4,7 @@
  * its DeploymentCreate fields and its pydantic v1 422 answers.
  */
 import { randomUUID } from 'node:crypto';
+import { normalizeRrule } from '../../lambdas/registrar/manifest/rruleAnchor';
 import type { PrefectStandIn, RecordedRequest } from './prefectStandIn';
 
 export interface StoredDeployment {
@@ -37,15 +38,32 @@ export function extraFieldsError(version: 2 | 3, fields: string[], body: unknown
  * What the server stores for a schedule: defaults filled in as its schemas do
  * (3.6.28:src/prefect/server/schemas/schedules.py: IntervalSchedule anchor_date now and
  * timezone "UTC" L43-L116, CronSchedule day_or True L344-L387, RRuleSchedule timezone "UTC"
- * L549-L550; a bare rrule gets a DTSTART, validators.py:L309-L445).
+ * L549-L550; a bare rrule gets the DTSTART of normalize_rrule_string, validators.py:L313-L422, whose
+ * port rruleAnchor.ts is checked against Prefect's own function in prefectParity.test.ts).
  */
 function storedSchedule(item: Record<string, unknown>, deploymentId: string) {
   const s = { ...(item.schedule as Record<string, unknown>) };
   if ('interval' in s) Object.assign(s, { anchor_date: s.anchor_date ?? new Date().toISOString(), timezone: s.timezone ?? 'UTC' });
   if ('cron' in s) Object.assign(s, { day_or: s.day_or ?? true, timezone: s.timezone ?? null });
-  if ('rrule' in s) Object.assign(s, { timezone: s.timezone ?? 'UTC', rrule: /DTSTART/.test(String(s.rrule)) ? s.rrule : `DTSTART:20200101T000000\nRRULE:${String(s.rrule).replace(/^RRULE:/, '')}` });
+  if ('rrule' in s) Object.assign(s, { timezone: s.timezone ?? 'UTC', rrule: normalizeRrule(String(s.rrule), new Date()) });
   const now = new Date().toISOString();
   return { id: randomUUID(), created: now, updated: now, deployment_id: deploymentId, schedule: s, active: item.active ?? true, max_scheduled_runs: null, parameters: item.parameters ?? {}, slug: item.slug ?? null };
+}
+
+/**
+ * The deployment's limit after a write, as 3.6.28's create_deployment leaves it: untouched when
+ * `concurrency_limit` was not sent (models/deployments.py:L162, L237-L240); else
+ * _create_or_update_deployment_concurrency_limit (L430-L458): null deletes the linked limit, a
+ * number updates it or creates one named `deployment:<id>`. Answered as GlobalConcurrencyLimitResponse
+ * (schemas/responses.py:L640-L657).
+ */
+function globalLimit(existing: StoredDeployment | undefined, id: string, requested: unknown): Record<string, unknown> | null {
+  const current = (existing?.global_concurrency_limit as Record<string, unknown> | null | undefined) ?? null;
+  if (requested === undefined) return current;
+  if (requested === null) return null;
+  if (current) return { ...current, limit: requested };
+  const now = new Date().toISOString();
+  return { id: randomUUID(), created: now, updated: now, active: true, name: `deployment:${id}`, limit: requested, active_slots: 0, slot_decay_per_second: 0 };
 }
 
 export function addDeploymentRoutes(standIn: PrefectStandIn, options: { version?: 2 | 3 } = {}) {
@@ -66,7 +84,7 @@ export function addDeploymentRoutes(standIn: PrefectStandIn, options: { version?
     if (!found) return { status: 404, body: { detail: 'Deployment not found' } };
     // 2.17-2.20 answer the job variables as infra_overrides (2.20.0:src/prefect/_internal/compatibility/deprecated.py:L283-L322).
     if (version === 2) {
-      const { job_variables, concurrency_limit: _c, concurrency_options: _o, ...rest } = found;
+      const { job_variables, concurrency_limit: _c, global_concurrency_limit: _g, concurrency_options: _o, ...rest } = found;
       return { status: 200, body: { ...rest, infra_overrides: job_variables } };
     }
     return { status: 200, body: found };
@@ -81,13 +99,17 @@ export function addDeploymentRoutes(standIn: PrefectStandIn, options: { version?
     const existing = deployments.get(key);
     const id = existing?.id ?? randomUUID();
     // Upsert on (flow_id, name), writing only the fields given (3.6.28:src/prefect/server/models/deployments.py:L157-L192);
-    // job_variables only when non-empty (L166-L168); concurrency_limit only when given, null removes (L162, L237-L240).
-    const { job_variables, schedules, ...given } = body;
+    // job_variables only when non-empty (L166-L168).
+    const { job_variables, schedules, concurrency_limit, ...given } = body;
     const saved: StoredDeployment = {
-      paused: false, tags: [], parameters: {}, job_variables: {}, concurrency_limit: null, concurrency_options: null, description: null,
+      paused: false, tags: [], parameters: {}, job_variables: {}, concurrency_options: null, description: null,
       ...(existing ?? {}),
       ...given,
       id,
+      // DeploymentResponse (3.6.28:src/prefect/server/schemas/responses.py:L433-L441): concurrency_limit
+      // "Will always be None"; the limit is answered as global_concurrency_limit.
+      concurrency_limit: null,
+      global_concurrency_limit: globalLimit(existing, id, concurrency_limit),
       // Without a queue the pool's default queue (server/api/deployments.py:L146-L154).
       work_queue_name: (body.work_queue_name as string | undefined) ?? 'default',
       // Schedules are always replaced (models/deployments.py:L210-L235).
@@ -103,7 +125,8 @@ export function addDeploymentRoutes(standIn: PrefectStandIn, options: { version?
     return data ? { status: 200, body: { id: randomUUID(), name: block_document_name, data, block_schema_id: randomUUID(), block_type_id: randomUUID(), is_anonymous: false } } : { status: 404, body: { detail: 'Block document not found' } };
   });
   standIn.on('GET', '/variables/name/{name}', (_r, { name }) => {
-    if (!variables.has(name!)) return { status: 404, body: { detail: 'Variable not found' } };
+    // 3.6.28:src/prefect/server/api/variables.py:L37-L44.
+    if (!variables.has(name!)) return { status: 404, body: { detail: 'Variable not found.' } };
     return { status: 200, body: { id: randomUUID(), name, value: variables.get(name!), tags: [], created: null, updated: null } };
   });
   const byName = (flow: string, name: string) => deployments.get(`${flows.get(flow)}/${name}`);

@@ -2,8 +2,8 @@
  * Prefect's cron check, ported: `croniter.is_valid` of Prefect's vendored croniter, then the
  * refusal of random and hashed fields (3.6.28:src/prefect/_internal/schemas/validators.py:
  * L272-L283). The port follows 3.6.28:src/prefect/_vendor/croniter/croniter.py `_expand`
- * (L865-L1145) line by line for validity only; test/integration/prefectParity.test.ts runs that
- * very file with Python on the same table of expressions. No npm cron parser matches it:
+ * (L865-L1145) line by line for validity only; test/integration/prefectParity.test.ts checks it
+ * against what that very code answered (test/fixtures/prefect/parity-3.6.28.json). No npm cron parser matches it:
  * they put seconds first, where croniter's sixth field is seconds and its seventh the year.
  */
 import { CronSyntaxError } from '../errors';

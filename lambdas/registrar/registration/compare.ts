@@ -3,7 +3,8 @@
  * against what Prefect returns, through the normalisations the server applies, so a repeated
  * event writes nothing and a manifest edit is never missed. Pure.
  */
-import type { DeploymentCreate, ExistingDeployment } from './desired';
+import { sameStoredRrule } from '../manifest/rruleAnchor';
+import { currentLimit, type DeploymentCreate, type ExistingDeployment } from './desired';
 
 type Schedule = NonNullable<DeploymentCreate['schedules']>[number];
 
@@ -17,27 +18,22 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return [...keys].every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/**
- * Recent 3.6 servers inject a DTSTART into a bare rrule (3.6.28:src/prefect/_internal/schemas/
- * validators.py:L309-L445, PrefectHQ/prefect#21362), so the stored rule is compared without it.
- */
-const withoutDtstart = (rule: string) => rule.split(/\r?\n/).filter((line) => !/^DTSTART[:;]/i.test(line)).join('\n').replace(/^RRULE:/i, '');
-
 function sameScheduleShape(want: Record<string, unknown>, have: Record<string, unknown>): boolean {
   if ('cron' in want) {
     // CronSchedule: timezone None stays None, day_or defaults to True (server/schemas/schedules.py:L344-L387).
     return want.cron === have.cron && sameJson(want.timezone, have.timezone) && (want.day_or ?? true) === (have.day_or ?? true);
   }
   if ('interval' in want) {
-    // IntervalSchedule: anchor_date defaults to now and timezone follows it, so only given values count.
+    // IntervalSchedule: anchor_date defaults to now and timezone follows it, so only given values count
+    // (an anchor_date or timezone dropped from the manifest has no stored "unset" to compare with:
+    // it stays as it is until another field changes; README "Convergence").
     if (Number(want.interval) !== Number(have.interval)) return false;
     if (want.anchor_date !== undefined && Date.parse(String(want.anchor_date)) !== Date.parse(String(have.anchor_date))) return false;
     return want.timezone === undefined || want.timezone === have.timezone;
   }
-  // RRuleSchedule: timezone defaults to "UTC" (server/schemas/schedules.py:L549-L550).
-  const rule = String(want.rrule);
-  const stored = /DTSTART/i.test(rule) ? String(have.rrule) : withoutDtstart(String(have.rrule ?? ''));
-  return withoutDtstart(rule) === withoutDtstart(stored) && (want.timezone ?? 'UTC') === (have.timezone ?? 'UTC');
+  // RRuleSchedule: timezone defaults to "UTC" (server/schemas/schedules.py:L549-L550); the rule
+  // may come back with a DTSTART the server wrote (rruleAnchor.ts).
+  return sameStoredRrule(String(want.rrule), String(have.rrule ?? '')) && (want.timezone ?? 'UTC') === (have.timezone ?? 'UTC');
 }
 
 function sameSchedule(want: Schedule, have: Record<string, unknown>): boolean {
@@ -45,7 +41,7 @@ function sameSchedule(want: Schedule, have: Record<string, unknown>): boolean {
     sameScheduleShape(want.schedule as Record<string, unknown>, (have.schedule ?? {}) as Record<string, unknown>) &&
     (want.active ?? true) === (have.active ?? true) &&
     sameJson(want.parameters ?? {}, have.parameters ?? {}) &&
-    (want.slug === undefined || want.slug === have.slug)
+    (want.slug ?? null) === (have.slug ?? null)
   );
 }
 
@@ -70,6 +66,8 @@ export function changedFields(body: DeploymentCreate, existing: ExistingDeployme
       same = sameJson(want, existing.job_variables ?? existing.infra_overrides ?? {});
     } else if (field === 'schedules') {
       same = sameSchedules(want as Schedule[], existing.schedules);
+    } else if (field === 'concurrency_limit') {
+      same = want === currentLimit(existing);
     } else if (field === 'concurrency_options') {
       const have = existing.concurrency_options as Record<string, unknown> | null | undefined;
       same = want === null ? have == null : have != null && sameJson({ grace_period_seconds: null, ...(want as object) }, { grace_period_seconds: null, ...have });

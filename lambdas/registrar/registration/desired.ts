@@ -9,8 +9,8 @@
  * manifest sets it: Prefect 2 servers answer 422 to fields they lack (`concurrency_limit` came
  * in 3.0.0, `concurrency_options` in 3.0.3, a schedule's `slug`/`parameters` in 3.2.0,
  * `replaces` in 3.6.17), and an omitted `paused` keeps a person's pause. A limit the manifest
- * dropped is removed with `concurrency_limit: null`, sent only when the deployment has one (so
- * the server has the field).
+ * dropped is removed with `concurrency_limit: null`, sent only when the deployment has a limit of
+ * its own (`ownsLimit`: so the server has the field, and a shared limit is left alone).
  */
 import type { components } from '../../common/prefect/schema';
 import { intervalSeconds } from '../manifest/interval';
@@ -27,6 +27,32 @@ type ScheduleCreate = components['schemas']['DeploymentScheduleCreate'];
 export interface ExistingDeployment {
   readonly id: string;
   readonly [field: string]: unknown;
+}
+
+/**
+ * The deployment's concurrency limit as the server answers it. Prefect >= 3.0.3 keeps it in a
+ * global concurrency limit and answers `concurrency_limit: null`, "Will always be None for
+ * backwards compatibility" (3.6.28:src/prefect/server/schemas/responses.py:L433-L441; the ORM
+ * column became `_concurrency_limit`, database/orm_models.py:L853); 3.0.0-3.0.2 answer the number
+ * in `concurrency_limit` (3.0.2:src/prefect/server/schemas/responses.py:L363-L366).
+ */
+export function currentLimit(existing: ExistingDeployment | undefined): number | null {
+  const global = existing?.global_concurrency_limit as { limit?: unknown } | null | undefined;
+  const limit = typeof global?.limit === 'number' ? global.limit : existing?.concurrency_limit;
+  return typeof limit === 'number' ? limit : null;
+}
+
+/**
+ * Whether the deployment's limit is its own: the one the server creates for `concurrency_limit`,
+ * named `deployment:<id>` (3.6.28:src/prefect/server/models/deployments.py:L430-L458), or a
+ * 3.0.0-3.0.2 number. Only such a limit is removed when the manifest drops it: `concurrency_limit:
+ * null` deletes whatever limit the deployment links to (L713-L723), and a shared one linked by a
+ * person (`global_concurrency_limit_id`) is not the manifest's to delete.
+ */
+export function ownsLimit(existing: ExistingDeployment | undefined): boolean {
+  const global = existing?.global_concurrency_limit as { name?: unknown } | null | undefined;
+  if (global) return global.name === `deployment:${existing?.id}`;
+  return typeof existing?.concurrency_limit === 'number';
 }
 
 const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -98,7 +124,7 @@ export function desiredBody(plan: PlannedDeployment, entry: JsonObject, pullStep
     tags: tagsOf(entry.tags, where),
     parameters: isMapping(entry.parameters) ? entry.parameters : {},
     schedules: schedules.map((s, i) => toScheduleCreate(s as JsonObject, `${where}: schedules[${i}]`)),
-    ...(typeof limitValue === 'number' ? { concurrency_limit: limitValue } : existing?.concurrency_limit != null ? { concurrency_limit: null } : {}),
+    ...(typeof limitValue === 'number' ? { concurrency_limit: limitValue } : ownsLimit(existing) ? { concurrency_limit: null } : {}),
     ...(spec
       ? { concurrency_options: { collision_strategy: spec.collision_strategy as 'ENQUEUE' | 'CANCEL_NEW', ...(typeof spec.grace_period_seconds === 'number' ? { grace_period_seconds: spec.grace_period_seconds } : {}) } }
       : existing?.concurrency_options != null

@@ -84,9 +84,14 @@ describe('the deployment body', () => {
     expect(bodyOf(daily)).not.toHaveProperty('paused');
   });
 
-  it('removes a limit the manifest dropped only where the deployment has one (so the server knows the field)', () => {
-    expect(bodyOf(backfill, { concurrency_limit: 2, concurrency_options: { collision_strategy: 'ENQUEUE' } })).toMatchObject({ concurrency_limit: null, concurrency_options: null });
-    expect(bodyOf(backfill, { concurrency_limit: null })).not.toHaveProperty('concurrency_limit');
+  it('removes a limit the manifest dropped only where the deployment has its own (so the server knows the field, and a shared limit stays)', () => {
+    const own = { global_concurrency_limit: { name: 'deployment:d', limit: 2 }, concurrency_limit: null, concurrency_options: { collision_strategy: 'ENQUEUE' } };
+    expect(bodyOf(backfill, own)).toMatchObject({ concurrency_limit: null, concurrency_options: null });
+    // Prefect 3.0.0-3.0.2 answered the number itself.
+    expect(bodyOf(backfill, { concurrency_limit: 2 })).toMatchObject({ concurrency_limit: null });
+    expect(bodyOf(backfill, { concurrency_limit: null, global_concurrency_limit: null })).not.toHaveProperty('concurrency_limit');
+    // A limit a person linked (global_concurrency_limit_id): null would delete it (models/deployments.py:L713-L723).
+    expect(bodyOf(backfill, { concurrency_limit: null, global_concurrency_limit: { name: 'warehouse-slots', limit: 3 } })).not.toHaveProperty('concurrency_limit');
   });
 
   it('turns prefect.yaml schedules into API schedules', () => {
@@ -130,7 +135,63 @@ describe('comparing the whole deployment', () => {
   it('reads an rrule back through the DTSTART a 3.6 server injects, and Prefect 2\'s infra_overrides', () => {
     const body = { ...bodyOf(backfill), schedules: [{ schedule: { rrule: 'FREQ=DAILY' } }] };
     const { job_variables, ...rest } = body;
-    expect(changedFields(body, { ...rest, id: 'd', infra_overrides: job_variables, schedules: [{ schedule: { rrule: 'DTSTART:20200101T000000\nRRULE:FREQ=DAILY', timezone: 'UTC' }, active: true }] })).toEqual([]);
+    expect(changedFields(body, { ...rest, id: 'd', infra_overrides: job_variables, schedules: [{ schedule: { rrule: 'DTSTART:20200101T000000\nFREQ=DAILY', timezone: 'UTC' }, active: true }] })).toEqual([]);
+  });
+
+  describe('a concurrency limit, answered by Prefect >= 3.0.3 as global_concurrency_limit (concurrency_limit is always null)', () => {
+    const limited = (limit: number | null, name = 'deployment:d') => {
+      const existing = stored(bodyOf(daily));
+      return { ...existing, concurrency_limit: null, global_concurrency_limit: limit === null ? null : { id: 'g', name, limit, active: true, active_slots: 0, slot_decay_per_second: 0 } };
+    };
+
+    it('is unchanged when the limit is the one the manifest sets', () => {
+      expect(changedFields(bodyOf(daily), limited(1))).toEqual([]);
+    });
+
+    it('is unchanged on a 3.0.0-3.0.2 server, which answers the number in concurrency_limit', () => {
+      expect(changedFields(bodyOf(daily), { ...stored(bodyOf(daily)), concurrency_limit: 1 })).toEqual([]);
+    });
+
+    it.each<[string, number | null, string]>([
+      ['another limit', 3, 'deployment:d'],
+      ['no limit', null, 'deployment:d'],
+    ])('sees %s', (_case, limit, name) => {
+      expect(changedFields(bodyOf(daily), limited(limit, name))).toEqual(['concurrency_limit']);
+    });
+
+    it('sees a limit the manifest dropped, and sends null for it', () => {
+      const existing = { ...stored(bodyOf(backfill)), paused: true, concurrency_limit: null, global_concurrency_limit: { id: 'g', name: 'deployment:d', limit: 2 } };
+      const body = bodyOf(backfill, existing);
+      expect(body.concurrency_limit).toBeNull();
+      expect(changedFields(body, existing)).toEqual(['concurrency_limit']);
+      expect(changedFields(body, { ...existing, global_concurrency_limit: null })).toEqual([]);
+    });
+  });
+
+  describe('schedules', () => {
+    const withSchedule = (schedule: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...bodyOf(backfill), schedules: [{ schedule, ...extra }] as never });
+    const storedAs = (body: ReturnType<typeof withSchedule>, schedule: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...stored(body), paused: true, schedules: [{ schedule, active: true, parameters: {}, slug: null, ...extra }] });
+
+    it.each<[string, string, string, boolean]>([
+      ['the 2020 anchor a server writes into a bare rule', 'FREQ=DAILY', 'DTSTART:20200101T000000\nFREQ=DAILY', true],
+      ['a bare rule from a server that writes none', 'FREQ=DAILY', 'FREQ=DAILY', true],
+      ['the manifest\'s own DTSTART, as sent', 'DTSTART:20240101T090000\nRRULE:FREQ=DAILY', 'DTSTART:20240101T090000\nRRULE:FREQ=DAILY', true],
+      ['a phase-equivalent anchor of a MINUTELY rule without COUNT', 'FREQ=MINUTELY;INTERVAL=15', 'DTSTART:20260301T101500\nFREQ=MINUTELY;INTERVAL=15', true],
+      ['a DTSTART the manifest changed', 'DTSTART:20240101T100000\nRRULE:FREQ=DAILY', 'DTSTART:20240101T090000\nRRULE:FREQ=DAILY', false],
+      ['a DTSTART the manifest dropped', 'RRULE:FREQ=DAILY', 'DTSTART:20240101T090000\nRRULE:FREQ=DAILY', false],
+      ['an anchor off the phase of a MINUTELY rule', 'FREQ=MINUTELY;INTERVAL=15', 'DTSTART:20260301T100700\nFREQ=MINUTELY;INTERVAL=15', false],
+      ['a later anchor for a DAILY rule (only SECONDLY/MINUTELY are advanced)', 'FREQ=DAILY', 'DTSTART:20260301T000000\nFREQ=DAILY', false],
+      ['an advanced anchor for a rule with COUNT', 'FREQ=MINUTELY;COUNT=5', 'DTSTART:20260301T101500\nFREQ=MINUTELY;COUNT=5', false],
+    ])('an rrule against %s: unchanged = %s', (_case, sent, back, same) => {
+      const body = withSchedule({ rrule: sent });
+      expect(changedFields(body, storedAs(body, { rrule: back, timezone: 'UTC' }))).toEqual(same ? [] : ['schedules']);
+    });
+
+    it('sees a slug the manifest dropped', () => {
+      const body = withSchedule({ cron: '0 1 * * *' });
+      expect(changedFields(body, storedAs(body, { cron: '0 1 * * *', timezone: null, day_or: true }, { slug: 'nightly' }))).toEqual(['schedules']);
+      expect(changedFields(body, storedAs(body, { cron: '0 1 * * *', timezone: null, day_or: true }))).toEqual([]);
+    });
   });
 });
 
