@@ -1,8 +1,8 @@
 /**
  * fetch with a timeout on every attempt, and bounded retries with backoff and jitter on
- * network errors, timeouts, 429 and 5xx (Retry-After honoured, capped). Other statuses are
- * returned at once: a 401 does not get better by asking again. A request that must not be sent
- * twice (`mayRepeat`) is retried only after a 429.
+ * network errors, timeouts, 429 and 5xx (Retry-After honoured, capped), or on the answers a
+ * caller's `retryable` names. Other statuses are returned at once: a 401 does not get better by
+ * asking again. A request that must not be sent twice (`mayRepeat`) is retried only after a 429.
  */
 import { NetworkError, errorMessage } from './errors';
 import { nextDelayMs, resolveRetryPolicy, retryAfterMs, type RetryPolicy } from './retry';
@@ -20,11 +20,13 @@ export interface HttpPolicy extends RetryPolicy {
    * @default every request
    */
   readonly mayRepeat?: (request: Request) => boolean;
+  /** Whether an answer is worth asking for again (it may read a clone of the body). @default 429 or 5xx */
+  readonly retryable?: (response: Response) => boolean | Promise<boolean>;
 }
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
-const retryableStatus = (status: number) => status === 429 || status >= 500;
+const isRetryableStatus = (response: Response) => response.status === 429 || response.status >= 500;
 
 /** Settles when the signal aborts even if the fetch implementation ignores it. */
 function withTimeout<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -50,7 +52,7 @@ export async function fetchWithRetries(request: Request, policy: HttpPolicy = {}
       const signal = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - Date.now())));
       const response = await withTimeout(fetchImpl(new Request(request.clone(), { signal })), signal);
       if (!mayRepeat && response.status !== 429) isLast = true;
-      if (!retryableStatus(response.status) || isLast) return response;
+      if (isLast || !(await (policy.retryable ?? isRetryableStatus)(response))) return response;
       retryAfter = retryAfterMs(response.headers.get('retry-after'));
       lastFailure = `HTTP ${response.status}`;
       await response.body?.cancel();

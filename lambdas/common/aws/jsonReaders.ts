@@ -42,10 +42,16 @@ export class JsonSecretReader implements SecretReader {
   }
 }
 
-/** One SSM parameter's value; throws an error named ParameterNotFound when it does not exist. */
+/**
+ * One SSM parameter's value, decrypted: WithDecryption is ignored for a String and makes a
+ * SecureString readable (under the AWS managed key aws/ssm with no IAM change, which "grants
+ * Decrypt permission to all IAM principals in the AWS account":
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html; a
+ * customer managed key needs kms:Decrypt). Throws an error named ParameterNotFound when it does not exist.
+ */
 export const parameterReader = (options: AwsJsonOptions) => ({
   async get(name: string): Promise<string | undefined> {
-    const answer = await awsJsonCall(SSM, 'GetParameter', { Name: name }, options);
+    const answer = await awsJsonCall(SSM, 'GetParameter', { Name: name, WithDecryption: true }, options);
     return (answer.Parameter as { Value?: string } | undefined)?.Value;
   },
 });

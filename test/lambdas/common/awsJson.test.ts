@@ -1,4 +1,5 @@
-import { awsJsonCall, ECR } from '../../../lambdas/common/aws/awsJson';
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { awsJsonCall, ECR, retryableAwsAnswer, SSM } from '../../../lambdas/common/aws/awsJson';
 import { JsonSecretReader, parameterReader } from '../../../lambdas/common/aws/jsonReaders';
 import type { FetchLike } from '../../../lambdas/common/http';
 
@@ -49,5 +50,62 @@ describe('AWS JSON 1.1 calls without an SDK client', () => {
     await secrets.get('arn:aws:secretsmanager:us-west-2:123456789012:secret:prefect-abc');
     // The secret's own region, and one call while the value is kept.
     expect(seen.filter((s) => s.request.url === 'https://secretsmanager.us-west-2.amazonaws.com/').map((s) => s.body)).toEqual(['{"SecretId":"arn:aws:secretsmanager:us-west-2:123456789012:secret:prefect-abc"}']);
+  });
+
+  it('reads a parameter decrypted (a SecureString under aws/ssm needs no IAM change)', async () => {
+    const { seen, options } = recorder(() => Response.json({ Parameter: { Value: '{}', Type: 'SecureString' } }));
+    expect(await parameterReader(options).get('/m')).toBe('{}');
+    expect(JSON.parse(seen[0]!.body)).toEqual({ Name: '/m', WithDecryption: true });
+  });
+
+  it('uses the partition\'s URL suffix the stack passes (AWS::URLSuffix)', async () => {
+    const { seen, options } = recorder(() => Response.json({}));
+    await awsJsonCall(SSM, 'GetParameter', { Name: '/m' }, { ...options, region: 'us-iso-east-1', urlSuffix: 'c2s.ic.gov' });
+    await awsJsonCall(SSM, 'GetParameter', { Name: '/m' }, { ...options, region: 'cn-north-1' });
+    expect(seen.map((s) => s.request.url)).toEqual(['https://ssm.us-iso-east-1.c2s.ic.gov/', 'https://ssm.cn-north-1.amazonaws.com.cn/']);
+  });
+
+  it('retries a throttled call (HTTP 400 ThrottlingException), then answers', async () => {
+    let calls = 0;
+    const { options } = recorder(() => (++calls === 1 ? Response.json({ __type: 'ThrottlingException', message: 'Rate exceeded' }, { status: 400 }) : Response.json({ Parameter: { Value: 'v' } })));
+    expect(await parameterReader(options).get('/m')).toBe('v');
+    expect(calls).toBe(2);
+  });
+
+  it('reads the code from x-amzn-errortype when the body has none, and gives up on throttling after the attempts', async () => {
+    let calls = 0;
+    const { options } = recorder(() => {
+      calls++;
+      return new Response('', { status: 400, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/' } });
+    });
+    await expect(awsJsonCall(ECR, 'DescribeImages', {}, options)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(calls).toBe(2);
+  });
+
+  it('treats a 2xx body that is not a JSON object as an error worth retrying, never as an empty answer', async () => {
+    let calls = 0;
+    const { options } = recorder(() => (++calls, new Response('<html>gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } })));
+    await expect(awsJsonCall(ECR, 'DescribeImages', { repositoryName: 'r' }, options)).rejects.toMatchObject({ name: 'InvalidResponse' });
+    expect(calls).toBe(2);
+    let second = 0;
+    const recovered = recorder(() => (++second === 1 ? new Response('{"imageDet', { status: 200 }) : Response.json({ imageDetails: [] })));
+    expect(await awsJsonCall(ECR, 'DescribeImages', {}, recovered.options)).toEqual({ imageDetails: [] });
+  });
+
+  it('does not retry an error asking again cannot fix', async () => {
+    let calls = 0;
+    const { options } = recorder(() => (++calls, Response.json({ __type: 'AccessDeniedException', message: 'no' }, { status: 400 })));
+    await expect(awsJsonCall(ECR, 'DescribeImages', {}, options)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(calls).toBe(1);
+  });
+
+  it('retries the codes the SDK\'s standard retry strategy retries, and no others (its own isThrottlingError/isTransientError)', async () => {
+    const codes = ['ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling', 'SlowDown', 'LimitExceededException', 'RequestTimeout', 'RequestTimeoutException',
+      'PriorRequestNotComplete', 'ProvisionedThroughputExceededException', 'BandwidthLimitExceeded', 'TransactionInProgressException', 'EC2ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TimeoutError',
+      'AccessDeniedException', 'ParameterNotFound', 'ValidationException', 'RepositoryNotFoundException', 'ImageNotFoundException', 'InvalidParameterException', 'ResourceNotFoundException', 'UnrecognizedClientException'];
+    const ours = await Promise.all(codes.map((code) => retryableAwsAnswer(Response.json({ __type: code }, { status: 400 }))));
+    const sdk = codes.map((code) => isThrottlingError({ name: code, $metadata: { httpStatusCode: 400 } } as never) || isTransientError({ name: code, $metadata: { httpStatusCode: 400 } } as never));
+    expect(codes.filter((_c, i) => ours[i] !== sdk[i])).toEqual([]);
+    expect(sdk.filter(Boolean).length).toBe(17);
   });
 });
