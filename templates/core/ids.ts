@@ -145,6 +145,9 @@ export const Res = {
   RegistrarRulePermission: 'RegistrarImagePushRulePermission',
   RegistrarManifestRule: 'RegistrarManifestChangeRule',
   RegistrarManifestRulePermission: 'RegistrarManifestChangeRulePermission',
+  RegistrarReconcileRule: 'RegistrarReconcileRule',
+  RegistrarReconcileRulePermission: 'RegistrarReconcileRulePermission',
+  RegistrarProblemsAlarm: 'RegistrarProblemsAlarm',
   EcrRepository: 'EcrRepository',
   Vpc: 'Vpc',
   InternetGateway: 'InternetGateway',
@@ -242,7 +245,7 @@ export type ResId =
   | ReturnType<typeof loadBalancerIngressId>;
 
 /** The pseudo parameters the templates refer to. */
-export const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName'] as const;
+export const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix'] as const;
 export type PseudoParam = (typeof PSEUDO_PARAMETERS)[number];
 
 /** What `Ref` may name. */

@@ -17,7 +17,13 @@ import { retainedLogGroup } from '../worker/logs';
 export const EVENT_RETRY = { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 };
 
 /** An EventBridge rule that invokes a function, with the permission it needs and a DLQ. */
-export function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { ScheduleExpression: string } | { EventPattern: object }) {
+export function ruleInvoking(
+  fn: ResId,
+  description: Intrinsic,
+  trigger: { ScheduleExpression: string } | { EventPattern: object },
+  /** How long EventBridge tries to hand the event to Lambda. @default EVENT_RETRY */
+  retryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number } = EVENT_RETRY,
+) {
   return new Events.Rule({
     Description: description,
     State: 'ENABLED',
@@ -26,7 +32,7 @@ export function ruleInvoking(fn: ResId, description: Intrinsic, trigger: { Sched
       {
         Id: fn,
         Arn: getAtt(fn, 'Arn'),
-        RetryPolicy: EVENT_RETRY,
+        RetryPolicy: retryPolicy,
         DeadLetterConfig: { Arn: getAtt(Res.LambdaDeadLetterQueue, 'Arn') },
       },
     ],

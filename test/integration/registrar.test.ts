@@ -1,15 +1,16 @@
 /**
  * The registrar end to end: moto ECR (real digests from PutImage, a tag moved by a second push),
  * the manifest's JSON form in moto SSM, and the Prefect stand-in validating every request against
- * the OpenAPI schema. Duplicate, concurrent and out-of-order events, manifest edits without a
- * push, blocks and variables, a Prefect 2 server's 422, bad input and Prefect faults.
+ * the OpenAPI schema. Duplicate, concurrent, out-of-order and lost events (repaired by the
+ * reconcile), manifest edits without a push, blocks and variables (a secret's value in no log
+ * line), a Prefect 2 server's 422, bad input, Prefect faults and a Prefect that hangs.
  */
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import fs from 'node:fs';
 import { createLogger } from '../../lambdas/common/log';
 import { parameterReader } from '../../lambdas/common/aws/jsonReaders';
 import { createPrefectClient } from '../../lambdas/common/prefect/client';
-import { createRegistrarHandler } from '../../lambdas/registrar/handler';
+import { createRegistrarHandler, type RegistrarDeps } from '../../lambdas/registrar/handler';
 import { readManifest } from '../../lambdas/registrar/manifest/fromYaml';
 import { CachedManifest } from '../../lambdas/registrar/manifestSource';
 import { jsonEcr } from '../../lambdas/registrar/registration/images';
@@ -36,7 +37,9 @@ async function putManifest(name: string, text: string) {
 
 const aws = () => ({ region: TEST_REGION, endpoint: moto.endpoint, credentials: async () => TEST_CREDENTIALS });
 
-function registrar(manifestParameter = '/prefect/manifest', server: PrefectStandIn = prefect) {
+const WATCHED = ['flows/etl', 'flows/reports'];
+
+function registrar(manifestParameter = '/prefect/manifest', server: PrefectStandIn = prefect, overrides: Partial<RegistrarDeps> = {}) {
   return createRegistrarHandler({
     prefect: createPrefectClient({ apiUrl: server.url, authMode: 'none' }, {
       secrets: { get: async () => '', invalidate: () => undefined },
@@ -44,13 +47,17 @@ function registrar(manifestParameter = '/prefect/manifest', server: PrefectStand
     }),
     // The Lambda's own signed JSON calls to ECR and SSM, against moto.
     ecr: jsonEcr(aws()),
-    manifest: new CachedManifest(parameterReader(aws()), manifestParameter, { workPool: 'ecs-pool' }, 0),
+    manifest: new CachedManifest(parameterReader(aws()), manifestParameter, {}, 0),
     log: createLogger('registrar', (line) => logs.push(JSON.parse(line))),
     workPool: 'ecs-pool',
+    watchedRepositories: WATCHED,
+    ...overrides,
   });
 }
 
 const manifestChanged = (name: string) => ({ version: '0', 'detail-type': 'Parameter Store Change', source: 'aws.ssm', account: ACCOUNT, region: TEST_REGION, detail: { operation: 'Update', name, type: 'String' } });
+/** What the reconcile schedule sends (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
+const reconcile = () => ({ version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, region: TEST_REGION, time: new Date().toISOString(), resources: [], detail: {} });
 const outcomes = (result: unknown) => (result as { deployments: { deployment: string; outcome: string }[] }).deployments.map((d) => `${d.deployment} ${d.outcome}`);
 const imageOf = (d: Record<string, unknown> | undefined) => (d?.job_variables as { image?: string } | undefined)?.image;
 
@@ -188,17 +195,38 @@ describe('registrar', () => {
     expect((fixed as { deployments: { deployment: string }[] }).deployments.map((d) => d.deployment)).toEqual(['weekly-report/report']);
   });
 
-  it('throws on Prefect faults after trying every deployment, so the event is retried; the retry completes', async () => {
+  it('stops calling Prefect once it fails as a whole (503), so the event is retried; a garbage 2xx is a failure too; the retry completes', async () => {
     const digest = await pushImage(moto, 'flows/etl', 'v4.0.0');
     prefect.injectFault({ path: /^\/flows\/$/, status: 503, times: 10 });
+    const before = prefect.requests.length;
     await expect(registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest))).rejects.toThrow(
-      /registration incomplete, retrying: run-etl\/etl-daily retrying \(503 from Prefect on \/flows\/: injected fault\); run-etl\/etl-backfill retrying \(503/,
+      'registration incomplete, retrying: run-etl/etl-daily retrying (503 from Prefect on /flows/: injected fault); run-etl/etl-backfill retrying (not tried: 503 from Prefect on /flows/: injected fault)',
     );
+    // etl-daily's read and its two attempts at /flows/; nothing for etl-backfill.
+    expect(prefect.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /deployments/name/run-etl/etl-daily', 'POST /flows/', 'POST /flows/']);
     prefect.clearFaults();
     prefect.injectFault({ path: /^\/deployments\/$/, status: 200, body: 'garbage', times: 2 });
     await expect(registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest))).rejects.toThrow(/unexpected response from Prefect on \/deployments\/: body is not JSON/);
     prefect.clearFaults();
     expect(outcomes(await registrar()(imageActionEvent('flows/etl', 'v4.0.0', digest)))).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill updated']);
+  });
+
+  it('returns before the Lambda timeout when Prefect hangs: one call times out, the rest are not tried, every outcome is logged', async () => {
+    const digest = await pushImage(moto, 'flows/etl', 'v4.0.1');
+    prefect.injectFault({ delayMs: 2000, times: 20 });
+    const hanging = registrar('/prefect/manifest', prefect, {
+      prefect: createPrefectClient({ apiUrl: prefect.url, authMode: 'none' }, { secrets: { get: async () => '', invalidate: () => undefined }, http: { attempts: 2, baseDelayMs: 5, timeoutMs: 200, deadlineMs: 500 } }),
+    });
+    const started = Date.now();
+    await expect(hanging(imageActionEvent('flows/etl', 'v4.0.1', digest))).rejects.toThrow(/run-etl\/etl-backfill retrying \(not tried: Prefect API unreachable on \/deployments\/name\/run-etl\/etl-daily/);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(logs.filter((l) => l.outcome === 'retrying').map((l) => l.deployment)).toEqual(['run-etl/etl-daily', 'run-etl/etl-backfill']);
+    prefect.clearFaults();
+    // With 10 s left of the invocation and a reserve of 35 s, no call starts at all.
+    const late = registrar('/prefect/manifest', prefect, { reserveMs: 35_000 });
+    const requests = prefect.requests.length;
+    await expect(late(imageActionEvent('flows/etl', 'v4.0.1', digest), { getRemainingTimeInMillis: () => 10_000 })).rejects.toThrow(/etl-daily retrying \(stopped 10 s before the Lambda timeout; the rest waits for the retry\); run-etl\/etl-backfill retrying \(not tried: stopped 10 s/);
+    expect(prefect.requests.length).toBe(requests);
   });
 
   it('a partial failure names each outcome: a deployment Prefect refuses (422) is logged, not retried, and the others are written', async () => {
@@ -232,6 +260,77 @@ describe('registrar', () => {
     await registrar()(manifestChanged('/prefect/manifest'));
   });
 
+  it('the periodic reconcile registers a push whose event never arrived, and then changes nothing', async () => {
+    const seen = await pushImage(moto, 'flows/etl', 'v5.1.0');
+    await registrar()(imageActionEvent('flows/etl', 'v5.1.0', seen));
+    await new Promise((r) => setTimeout(r, 1100)); // ECR push times have one-second resolution
+    const lost = await pushImage(moto, 'flows/etl', 'v5.2.0'); // its event is lost
+    expect(outcomes(await registrar()(reconcile()))).toEqual(['run-etl/etl-daily updated', 'run-etl/etl-backfill updated', 'weekly-report/report unchanged']);
+    expect(imageOf(store.byName('run-etl', 'etl-daily'))).toBe(`${REGISTRY}/flows/etl@${lost}`);
+    expect(store.byName('run-etl', 'etl-daily')!.version).toBe(`v5.2.0-${lost.slice(7, 19)}`);
+    expect(outcomes(await registrar()(reconcile()))).toEqual(['run-etl/etl-daily unchanged', 'run-etl/etl-backfill unchanged', 'weekly-report/report unchanged']);
+  });
+
+  it('the reconcile does not throw for what may pass (its next run retries): no dead letters from a schedule', async () => {
+    prefect.injectFault({ status: 503, times: 20 });
+    const result = await registrar()(reconcile());
+    expect(outcomes(result)).toEqual(['run-etl/etl-daily retrying', 'run-etl/etl-backfill retrying', 'weekly-report/report retrying']);
+    expect(new Set(logs.filter((l) => l.outcome === 'retrying').map((l) => l.message))).toEqual(new Set(['deployment not registered yet: the next reconcile tries again']));
+  });
+
+  it('fails only the deployments that name another work pool than the stack\'s WorkPoolName, and counts them for the alarm', async () => {
+    const metrics: Record<string, number>[] = [];
+    const digest = await pushImage(moto, 'flows/etl', 'v5.3.0');
+    // The stack was deployed with WorkPoolName=prod; etl-backfill names no pool, etl-daily names ecs-pool.
+    await putManifest('/prefect/pools', jsonForm(YAML.replace('    paused: true\n    work_pool:\n      name: ecs-pool\n', '    paused: true\n    work_pool:\n')));
+    const result = await registrar('/prefect/pools', prefect, { workPool: 'prod', metrics: (m) => metrics.push({ ...m }) })(imageActionEvent('flows/etl', 'v5.3.0', digest));
+    expect((result as { deployments: { deployment: string; outcome: string; reason?: string }[] }).deployments).toEqual([
+      expect.objectContaining({ deployment: 'run-etl/etl-daily', outcome: 'failed', reason: expect.stringContaining('work_pool.name is "ecs-pool", but the stack\'s workers poll "prod"') }),
+      expect.objectContaining({ deployment: 'run-etl/etl-backfill', outcome: 'updated' }),
+    ]);
+    expect(store.byName('run-etl', 'etl-backfill')!.work_pool_name).toBe('prod');
+    expect(metrics).toEqual([{ DeploymentsWritten: 1, DeploymentsFailed: 1, DeploymentsRetrying: 0, ManifestInvalid: 0 }]);
+  });
+
+  it('a repository the stack does not watch fails its deployments alone; the others\' edits apply', async () => {
+    await putManifest('/prefect/manifest', jsonForm(YAML.replace('description: Nightly load into the warehouse', 'description: Nightly load, watched')));
+    const result = await registrar('/prefect/manifest', prefect, { watchedRepositories: ['flows/reports'] })(manifestChanged('/prefect/manifest'));
+    expect(outcomes(result)).toEqual(['run-etl/etl-daily failed', 'run-etl/etl-backfill failed', 'weekly-report/report unchanged']);
+    expect((result as { deployments: { reason?: string }[] }).deployments[0]!.reason).toBe('repository flows/etl is not watched by the stack (watched: flows/reports): add it to WatchedRepositories (a stack update: the push rule and the registrar\'s role name each repository)');
+    await putManifest('/prefect/manifest', MANIFEST);
+  });
+
+  it('never writes a secret block\'s value into a log line or an error, whatever refuses it', async () => {
+    const SECRET = 'hunter2-S3CRET';
+    store.blocks.set('secret/token', { value: SECRET });
+    const digest = await pushImage(moto, 'flows/etl', 'v5.4.0');
+    const expose = async (from: string, to: string, fault?: Parameters<PrefectStandIn['injectFault']>[0]) => {
+      logs = [];
+      await putManifest('/prefect/secret', jsonForm(YAML.replace(from, to)));
+      if (fault) prefect.injectFault(fault);
+      const result = await registrar('/prefect/secret')(imageActionEvent('flows/etl', 'v5.4.0', digest)).catch((error: Error) => ({ error: error.message }));
+      prefect.clearFaults();
+      return { text: JSON.stringify([result, logs]), result };
+    };
+    // tags that resolve to text, an interval that is no duration, and a job variable Prefect refuses quoting it.
+    const tags = await expose('    tags: [etl, nightly]', "    tags: '{{ prefect.blocks.secret.token }}'");
+    expect(tags.text).toContain('tags resolved to a string (from \\"{{ prefect.blocks.secret.token }}\\"), not a list');
+    const refused = await expose('        cpu: 1024', "        cpu: '{{ prefect.blocks.secret.token }}'", {
+      path: /^\/deployments\/$/,
+      status: 422,
+      body: JSON.stringify({ detail: `Error creating deployment: Validation failed for field 'cpu'. Failure reason: '${SECRET}' is not of type 'integer'` }),
+    });
+    expect(refused.text).toContain("Failure reason: '[block value]' is not of type 'integer'");
+    for (const run of [tags, refused]) expect(run.text).not.toContain(SECRET);
+    const yaml = YAML.replace('      - interval: 604800', "      - interval: '{{ prefect.blocks.secret.token }}'");
+    await putManifest('/prefect/secret', jsonForm(yaml));
+    const report = await pushImage(moto, 'flows/reports', 'release-secret');
+    logs = [];
+    const interval = await registrar('/prefect/secret')(imageActionEvent('flows/reports', 'release-secret', report));
+    expect(JSON.stringify([interval, logs])).toContain('interval resolved to a string (from \\"{{ prefect.blocks.secret.token }}\\"), not a positive duration');
+    expect(JSON.stringify([interval, logs])).not.toContain(SECRET);
+  });
+
   it('resolves block and variable placeholders through the Prefect API; pull steps keep theirs for run time', async () => {
     store.blocks.set('json/etl-settings', { value: { cpu: 2048, queue: 'nightly' } });
     store.variables.set('owner', 'data-team');
@@ -244,7 +343,7 @@ describe('registrar', () => {
     const daily = store.byName('run-etl', 'etl-daily')!;
     expect(daily).toMatchObject({ description: 'owned by data-team', job_variables: { image: `${REGISTRY}/flows/etl@${digest}`, cpu: 2048, memory: 4096 } });
     expect(daily.pull_steps).toEqual(expect.arrayContaining([{ 'prefect.deployments.steps.git_clone': { repository: 'https://example.com/repo.git', access_token: '{{ prefect.blocks.secret.github-token }}' } }]));
-    expect(prefect.requests.find((r) => r.path.startsWith('/block_types/'))!.path).toBe('/block_types/slug/json/block_documents/name/etl-settings');
+    expect(prefect.requests.map((r) => r.path)).toContain('/block_types/slug/json/block_documents/name/etl-settings');
   });
 
   it('a missing block fails that deployment for good, naming it', async () => {
@@ -292,6 +391,19 @@ describe('registrar under concurrent pushes', () => {
   it('without it the race is real: the older image wins (why the reservation exists)', async () => {
     const { older } = await race(Infinity, false);
     expect(imageOf(store.byName('weekly-report', 'report'))).toBe(`${REGISTRY}/flows/reports@${older}`);
+  });
+
+  it('an event that waits in the queue past its maximum age is lost, and the reconcile registers its image', async () => {
+    const first = await pushImage(moto, 'flows/reports', 'release-aged-a');
+    await new Promise((r) => setTimeout(r, 1100)); // ECR push times have one-second resolution
+    const second = await pushImage(moto, 'flows/reports', 'release-aged-b');
+    prefect.injectFault({ path: /^\/deployments\/$/, delayMs: 400, times: 1 });
+    const lambda = new LambdaAsyncQueue(registrar(), reserved!, 20, 100);
+    await Promise.all([lambda.invoke(imageActionEvent('flows/reports', 'release-aged-a', first)), lambda.invoke(imageActionEvent('flows/reports', 'release-aged-b', second))]);
+    expect(lambda.expired).toHaveLength(1);
+    expect(imageOf(store.byName('weekly-report', 'report'))).toBe(`${REGISTRY}/flows/reports@${first}`);
+    await lambda.invoke(reconcile());
+    expect(imageOf(store.byName('weekly-report', 'report'))).toBe(`${REGISTRY}/flows/reports@${second}`);
   });
 });
 

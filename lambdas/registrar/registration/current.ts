@@ -1,12 +1,18 @@
 /**
- * A manifest edit applied without a push: each deployment is registered at the image a push would
- * have registered last, the newest image of its repository with a matching tag (images.ts). The
- * rest is a push's path (register.ts), so the same never-older and unchanged rules hold.
+ * The manifest applied without a push (an edit of it, or the periodic reconcile): each deployment
+ * is registered at the image a push would have registered last, the newest image of its
+ * repository with a matching tag (images.ts). The rest is a push's path (register.ts), so the
+ * same never-older and unchanged rules hold. Each deployment is one attempt with its own outcome:
+ * a repository the stack does not watch, or ECR failing for one repository, fails only the
+ * deployments of that repository.
  */
 import type { Manifest, ManifestDeployment } from '../manifest/check';
-import { newestMatchingImages, type CurrentImage, type EcrApi } from './images';
-import { imageName, planned, versionOf, type PlannedDeployment } from './plan';
-import type { DeploymentResult } from './register';
+import { RepositoryNotWatchedError } from '../errors';
+import { deployedImage } from './decide';
+import { newestMatchingImages, type CurrentImage } from './images';
+import { imageName, planned, versionOf } from './plan';
+import { readDeployment } from './prefectReads';
+import { poolProblem, registerOne, type Attempt, type RegisterDeps } from './register';
 
 /** What the deployment runs now, as far as choosing among equally new images needs. */
 export interface Deployed {
@@ -24,26 +30,39 @@ export function choose(images: readonly CurrentImage[], deployed: Deployed, repo
   return { digest: image.digest, tag: fromVersion ?? image.tags[0]! };
 }
 
-/** Every deployment of the manifest, in order: planned at its repository's newest matching image, or waiting for one. */
-export async function planCurrentImages(
-  ecr: EcrApi,
-  manifest: Manifest,
-  where: { account: string; region: string },
-  deployed: (d: ManifestDeployment) => Promise<Deployed>,
-): Promise<(PlannedDeployment | DeploymentResult)[]> {
-  const found = new Map<string, Promise<CurrentImage[]>>();
-  const items: (PlannedDeployment | DeploymentResult)[] = [];
-  for (const d of manifest.deployments) {
+export interface CurrentImageDeps extends RegisterDeps {
+  /** The repositories the stack watches; a deployment of another fails. @default any repository */
+  readonly watchedRepositories?: readonly string[];
+}
+
+/** One attempt per deployment of the manifest, in order, at its repository's newest matching image. */
+export function currentImageAttempts(deps: CurrentImageDeps, manifest: Manifest, where: { account: string; region: string; urlSuffix?: string }): Attempt[] {
+  const lookups = new Map<string, Promise<CurrentImage[]>>();
+  const imagesOf = (d: ManifestDeployment) => {
     const key = `${d.repository} ${d.tagPatterns.join(' ')}`;
-    if (!found.has(key)) found.set(key, newestMatchingImages(ecr, d.repository, d.tagPatterns));
-    const images = await found.get(key)!;
-    if (images.length === 0) {
-      items.push({ deployment: `${d.flowName}/${d.name}`, image: '', outcome: 'skipped', reason: `no image of ${d.repository} has a tag matching ${d.tagPatterns.join(', ')} yet` });
-      continue;
+    if (!lookups.has(key)) {
+      const lookup = newestMatchingImages(deps.ecr, d.repository, d.tagPatterns);
+      lookup.catch(() => undefined); // each deployment of the repository awaits (and reports) it
+      lookups.set(key, lookup);
     }
-    const base = { ...where, repository: d.repository };
-    const { digest, tag } = choose(images, await deployed(d), imageName({ ...base, tag: '', digest: '' }));
-    items.push(planned(d, { ...base, tag, digest }));
-  }
-  return items;
+    return lookups.get(key)!;
+  };
+  return manifest.deployments.map((d) => {
+    const deployment = `${d.flowName}/${d.name}`;
+    return {
+      deployment,
+      image: '',
+      async run(secrets) {
+        const wrongPool = poolProblem(d.workPool, deps.workPool);
+        if (wrongPool) throw wrongPool;
+        if (deps.watchedRepositories && !deps.watchedRepositories.includes(d.repository)) throw new RepositoryNotWatchedError(d.repository, deps.watchedRepositories);
+        const images = await imagesOf(d);
+        if (images.length === 0) return { deployment, image: '', outcome: 'skipped', reason: `no image of ${d.repository} has a tag matching ${d.tagPatterns.join(', ')} yet` };
+        const existing = await readDeployment(deps.prefect, d.flowName, d.name);
+        const base = { ...where, repository: d.repository };
+        const { digest, tag } = choose(images, { version: existing?.version, image: deployedImage(existing) }, imageName({ ...base, tag: '', digest: '' }));
+        return registerOne(deps, planned(d, { ...base, tag, digest }), secrets, { existing });
+      },
+    };
+  });
 }

@@ -4,6 +4,8 @@
  * Convergent: a duplicate event changes nothing, a superseded or older image never replaces a
  * newer one, and any difference between the manifest and the deployment is written.
  */
+import { tagMatches } from '../manifest/check';
+import type { KnownImage } from './images';
 import type { PlannedDeployment, PushedImage } from './plan';
 
 export type DeploymentDecision =
@@ -30,19 +32,23 @@ export function otherDeployedDigest(image: string | undefined, plan: PlannedDepl
 }
 
 /**
- * Created when missing; skipped when it runs an image of the repository pushed later
- * (`pushTimes` from ECR, needed only when `otherDeployedDigest` names one; a push time ECR cannot
- * give never blocks the write); unchanged when no field differs; updated otherwise.
+ * Created when missing; skipped when it runs another image of the repository that still carries
+ * one of the deployment's tags and was pushed later (`images` from ECR, needed only when
+ * `otherDeployedDigest` names one: an image ECR no longer has, or whose matching tags moved
+ * away, never blocks the write, so moving a tag back is a rollback); unchanged when no field
+ * differs; updated otherwise.
  */
 export function decideDeployment(
   exists: boolean,
   other: string | undefined,
   plan: PlannedDeployment,
   changed: readonly string[],
-  pushTimes: ReadonlyMap<string, number> = new Map(),
+  images: ReadonlyMap<string, KnownImage> = new Map(),
 ): DeploymentDecision {
   if (!exists) return { write: true, outcome: 'created' };
-  if (other && (pushTimes.get(other) ?? 0) > (pushTimes.get(plan.pushed.digest) ?? Infinity)) {
+  const deployed = other ? images.get(other) : undefined;
+  const current = deployed?.tags.some((tag) => plan.deployment.tagPatterns.some((pattern) => tagMatches(pattern, tag)));
+  if (deployed && current && deployed.pushedAt > (images.get(plan.pushed.digest)?.pushedAt ?? Infinity)) {
     return { write: false, outcome: 'skipped', reason: `a newer image is deployed (${other})` };
   }
   if (changed.length === 0) return { write: false, outcome: 'unchanged', reason: 'already as the manifest says, at this image' };

@@ -14,7 +14,7 @@
  */
 import type { components } from '../../common/prefect/schema';
 import { intervalSeconds } from '../manifest/interval';
-import { pythonStr, type Json, type JsonObject } from '../manifest/placeholders';
+import { hasPlaceholders, pythonStr, type Json, type JsonObject } from '../manifest/placeholders';
 import { laxBool, rruleOf } from '../manifest/schedules';
 import { isMapping } from '../manifest/shape';
 import { TemplateError } from '../errors';
@@ -57,16 +57,38 @@ export function ownsLimit(existing: ExistingDeployment | undefined): boolean {
 
 const text = (value: Json | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** A templated schedule entry as the API's DeploymentScheduleCreate (_schedules.py:L53-L94). */
-export function toScheduleCreate(entry: JsonObject, where: string): ScheduleCreate {
+export interface BodyOptions {
+  /**
+   * Leave values that still hold block or variable placeholders as they are, unchecked: the
+   * preview, which has no Prefect to resolve them (they are listed as resolved at registration).
+   * @default false
+   */
+  readonly keepUnresolved?: boolean;
+}
+
+const jsonType = (value: Json | undefined) => (value === null || value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `a ${typeof value === 'number' ? 'number' : typeof value}`);
+
+/**
+ * What a value resolved to, without the value (it may have come from a secret block): its JSON
+ * type and the manifest text it came from, which is not secret.
+ */
+const resolvedTo = (value: Json | undefined, source: Json | undefined) => `${jsonType(value)}${typeof source === 'string' ? ` (from ${JSON.stringify(source)})` : ''}`;
+
+/** A value that is still a block or variable placeholder, in the preview. */
+const unresolved = (value: Json | undefined, options: BodyOptions) => options.keepUnresolved === true && hasPlaceholders(value, ['block', 'variable']);
+
+/** A templated schedule entry as the API's DeploymentScheduleCreate (_schedules.py:L53-L94); `source` is the entry as written. */
+export function toScheduleCreate(entry: JsonObject, where: string, source: JsonObject = entry, options: BodyOptions = {}): ScheduleCreate {
   const timezone = text(entry.timezone);
   let schedule: ScheduleCreate['schedule'];
   if (text(entry.cron)) {
-    const dayOr = entry.day_or === undefined || entry.day_or === null ? undefined : laxBool(entry.day_or);
+    const dayOr = entry.day_or === undefined || entry.day_or === null || unresolved(entry.day_or, options) ? undefined : laxBool(entry.day_or);
     schedule = { cron: entry.cron as string, ...(timezone ? { timezone } : {}), ...(dayOr === undefined ? {} : { day_or: dayOr }) };
+  } else if (unresolved(entry.interval, options)) {
+    schedule = { interval: entry.interval as never };
   } else if (entry.interval !== undefined && entry.interval !== null) {
     const seconds = intervalSeconds(entry.interval);
-    if (seconds === undefined || seconds <= 0) throw new TemplateError(`${where}.interval ${JSON.stringify(entry.interval)} is not a positive duration`);
+    if (seconds === undefined || seconds <= 0) throw new TemplateError(`${where}.interval resolved to ${resolvedTo(entry.interval, source.interval)}, not a positive duration`);
     const anchor = text(entry.anchor_date);
     schedule = { interval: seconds, ...(anchor ? { anchor_date: anchor } : {}), ...(timezone ? { timezone } : {}) };
   } else if (text(entry.rrule)) {
@@ -82,11 +104,12 @@ export function toScheduleCreate(entry: JsonObject, where: string): ScheduleCrea
   } else {
     throw new TemplateError(`${where}: a schedule needs cron, interval or rrule`);
   }
-  const active = entry.active === undefined || entry.active === null ? undefined : laxBool(entry.active);
-  if (entry.active !== undefined && entry.active !== null && active === undefined) throw new TemplateError(`${where}.active resolved to ${JSON.stringify(entry.active)}, not true or false`);
+  const keepActive = unresolved(entry.active, options);
+  const active = entry.active === undefined || entry.active === null || keepActive ? undefined : laxBool(entry.active);
+  if (entry.active !== undefined && entry.active !== null && !keepActive && active === undefined) throw new TemplateError(`${where}.active resolved to ${resolvedTo(entry.active, source.active)}, not true or false`);
   return {
     schedule,
-    ...(active === undefined ? {} : { active }),
+    ...(keepActive ? { active: entry.active as never } : active === undefined ? {} : { active }),
     ...(isMapping(entry.parameters) && Object.keys(entry.parameters).length > 0 ? { parameters: entry.parameters } : {}),
     ...(text(entry.slug) ? { slug: entry.slug as string } : {}),
     ...(text(entry.replaces) ? { replaces: entry.replaces as string } : {}),
@@ -94,23 +117,31 @@ export function toScheduleCreate(entry: JsonObject, where: string): ScheduleCrea
 }
 
 /** RunnerDeployment.tags: `[str(s) for s in x if str(s).strip()]` (3.6.28:src/prefect/types/__init__.py:L139-L142). */
-function tagsOf(value: Json | undefined, where: string): string[] {
+function tagsOf(value: Json | undefined, where: string, source: Json | undefined, options: BodyOptions): string[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new TemplateError(`${where}.tags resolved to ${JSON.stringify(value)}, not a list`);
+  if (unresolved(value, options)) return value as never;
+  if (!Array.isArray(value)) throw new TemplateError(`${where}.tags resolved to ${resolvedTo(value, source)}, not a list`);
   return value.map((tag) => pythonStr(tag)).filter((tag) => tag.trim() !== '');
 }
 
-/** The templated entry (and pull steps) as the body; `existing` decides whether a dropped limit needs removing. */
-export function desiredBody(plan: PlannedDeployment, entry: JsonObject, pullSteps: Json[], flowId: string, defaultWorkPool: string, existing?: ExistingDeployment): DeploymentCreate {
+/**
+ * The templated entry (and pull steps) as the body; `existing` decides whether a dropped limit
+ * needs removing. `plan.deployment.entry`, the entry as written, names where a bad value came from.
+ */
+export function desiredBody(plan: PlannedDeployment, entry: JsonObject, pullSteps: Json[], flowId: string, defaultWorkPool: string, existing?: ExistingDeployment, options: BodyOptions = {}): DeploymentCreate {
   const where = `deployment "${plan.name}"`;
+  const written = plan.deployment.entry;
   const pool = isMapping(entry.work_pool) ? entry.work_pool : {};
   const jobVariables = isMapping(pool.job_variables) ? { ...pool.job_variables } : {};
-  // The rule for `image`: a `{{ <step>.image }}` placeholder (resolved by templating), or the pushed image when absent.
+  // The image rule (manifest/check.ts): `{{ <image step>.image }}` or `{{ image }}`, which templating made the
+  // pushed image, or nothing, and then the pushed image. Anything else would not run what was pushed.
   if (!('image' in jobVariables)) jobVariables.image = plan.image;
+  else if (jobVariables.image !== plan.image) throw new TemplateError(`${where}: work_pool.job_variables.image is not the pushed image ${plan.image}: write '{{ <build step id>.image }}' or leave it out`);
   const limit = entry.concurrency_limit;
   const spec = isMapping(limit) ? limit : undefined;
   const limitValue = spec ? spec.limit : limit;
   const schedules = Array.isArray(entry.schedules) ? entry.schedules : [];
+  const writtenSchedules = Array.isArray(written.schedules) ? written.schedules : [];
   return {
     name: plan.name,
     flow_id: flowId,
@@ -121,9 +152,9 @@ export function desiredBody(plan: PlannedDeployment, entry: JsonObject, pullStep
     pull_steps: pullSteps as DeploymentCreate['pull_steps'],
     version: text(entry.version) ?? versionOf(plan.pushed),
     description: text(entry.description) ?? null,
-    tags: tagsOf(entry.tags, where),
+    tags: tagsOf(entry.tags, where, written.tags, options),
     parameters: isMapping(entry.parameters) ? entry.parameters : {},
-    schedules: schedules.map((s, i) => toScheduleCreate(s as JsonObject, `${where}: schedules[${i}]`)),
+    schedules: schedules.map((s, i) => toScheduleCreate(s as JsonObject, `${where}: schedules[${i}]`, isMapping(writtenSchedules[i]) ? (writtenSchedules[i] as JsonObject) : undefined, options)),
     ...(typeof limitValue === 'number' ? { concurrency_limit: limitValue } : ownsLimit(existing) ? { concurrency_limit: null } : {}),
     ...(spec
       ? { concurrency_options: { collision_strategy: spec.collision_strategy as 'ENQUEUE' | 'CANCEL_NEW', ...(typeof spec.grace_period_seconds === 'number' ? { grace_period_seconds: spec.grace_period_seconds } : {}) } }

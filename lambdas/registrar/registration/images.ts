@@ -2,6 +2,14 @@
  * ECR lookups that keep registration convergent: where a tag points now, when images were pushed,
  * the newest match. One operation, DescribeImages
  * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html).
+ *
+ * `imagePushedAt` is "the date and time ... at which the current image was pushed to the
+ * repository" (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html):
+ * the image's first push. Tagging an image already in the repository again (`aws ecr put-image`,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html) keeps it, which is why
+ * ECR's lifecycle policies age re-tagged images by their original push (aws/containers-roadmap
+ * #2746). So "newest" here is the newest build, and a rollback moves the tag rather than adding one
+ * (README "Convergence").
  */
 import { awsJsonCall, ECR, type AwsJsonOptions } from '../../common/aws/awsJson';
 import { tagMatches } from '../manifest/check';
@@ -44,19 +52,24 @@ export async function digestOfTag(ecr: EcrApi, repository: string, tag: string):
   }
 }
 
-/** When each digest was pushed; a digest ECR no longer has is left out. */
-export async function pushTimes(ecr: EcrApi, repository: string, digests: readonly string[]): Promise<Map<string, number>> {
-  const times = new Map<string, number>();
+/** What ECR says of an image the registrar compares with: when it was first pushed, and its tags now. */
+export interface KnownImage {
+  readonly pushedAt: number;
+  readonly tags: readonly string[];
+}
+
+/** Each digest's push time and tags; a digest ECR no longer has is left out. */
+export async function imageDetails(ecr: EcrApi, repository: string, digests: readonly string[]): Promise<Map<string, KnownImage>> {
+  const known = new Map<string, KnownImage>();
   for (const digest of digests) {
     try {
-      const answer = await ecr.describeImages({ repositoryName: repository, imageIds: [{ imageDigest: digest }] });
-      const pushedAt = answer.imageDetails?.[0]?.imagePushedAt;
-      if (pushedAt !== undefined) times.set(digest, pushedMillis(pushedAt));
+      const detail = (await ecr.describeImages({ repositoryName: repository, imageIds: [{ imageDigest: digest }] })).imageDetails?.[0];
+      if (detail?.imagePushedAt !== undefined) known.set(digest, { pushedAt: pushedMillis(detail.imagePushedAt), tags: detail.imageTags ?? [] });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
   }
-  return times;
+  return known;
 }
 
 export interface CurrentImage {

@@ -2,6 +2,7 @@
  * Which deployments an image registers: pure, from the manifest and the image. Shared by the
  * Lambda and by `npm run preview-registration`.
  */
+import { defaultUrlSuffix } from '../../common/aws/awsJson';
 import { tagMatches, type Manifest, type ManifestDeployment } from '../manifest/check';
 
 export interface PushedImage {
@@ -11,6 +12,8 @@ export interface PushedImage {
   readonly tag: string;
   /** sha256:<64 hex> */
   readonly digest: string;
+  /** The partition's domain (the stack's AWS::URLSuffix). @default amazonaws.com, or amazonaws.com.cn in a cn- region */
+  readonly urlSuffix?: string;
 }
 
 /** One deployment to register at one image. */
@@ -24,13 +27,10 @@ export interface PlannedDeployment {
 
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
-/** The registry of an account and region, in that region's partition. */
-export function registryDomain(account: string, region: string): string {
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `${account}.dkr.ecr.${region}.${suffix}`;
-}
+/** The registry of an account and region (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html). */
+export const registryDomain = (account: string, region: string, urlSuffix = defaultUrlSuffix(region)) => `${account}.dkr.ecr.${region}.${urlSuffix}`;
 
-export const imageName = (p: PushedImage) => `${registryDomain(p.account, p.region)}/${p.repository}`;
+export const imageName = (p: PushedImage) => `${registryDomain(p.account, p.region, p.urlSuffix)}/${p.repository}`;
 export const imageReference = (p: PushedImage) => `${imageName(p)}@${p.digest}`;
 
 /** The default version, "<tag>-<first 12 hex of the digest>": readable, and unique per image. */

@@ -6,7 +6,15 @@ import { TemplateError } from '../errors';
 import type { ExistingDeployment } from './desired';
 import type { PrefectValues } from './templating';
 
-const notFound = (error: unknown) => error instanceof PrefectApiError && error.status === 404;
+/**
+ * A 404 that says the object is missing: Prefect's own answer names it ("Deployment not found",
+ * 3.6.28:src/prefect/server/api/deployments.py:L484-L487; "Block document not found",
+ * block_types.py:L199-L202; "Variable not found.", variables.py:L37-L44). A 404 for a path the
+ * server does not have (a Prefect Cloud URL without its workspace, a wrong base path) is FastAPI's
+ * bare "Not Found", and a proxy's is not JSON: neither says anything about the object, so they are
+ * errors (retried), never "absent", which would go on to create the deployment elsewhere.
+ */
+const notFound = (error: unknown, what: string) => error instanceof PrefectApiError && error.status === 404 && error.detail.toLowerCase().startsWith(`${what} not found`);
 
 export async function readDeployment(prefect: PrefectClient, flow: string, name: string): Promise<ExistingDeployment | undefined> {
   try {
@@ -14,7 +22,7 @@ export async function readDeployment(prefect: PrefectClient, flow: string, name:
       prefect.GET('/deployments/name/{flow_name}/{deployment_name}', { params: { path: { flow_name: flow, deployment_name: name } } }),
     )) as ExistingDeployment;
   } catch (error) {
-    if (notFound(error)) return undefined;
+    if (notFound(error, 'deployment')) return undefined;
     throw error;
   }
 }
@@ -38,7 +46,7 @@ export function prefectValues(prefect: PrefectClient): PrefectValues {
         );
         return (document.data ?? {}) as Record<string, Json>;
       } catch (error) {
-        if (notFound(error)) throw new TemplateError(`the block {{ prefect.blocks.${slug}.${name} }} does not exist in Prefect`);
+        if (notFound(error, 'block document')) throw new TemplateError(`the block {{ prefect.blocks.${slug}.${name} }} does not exist in Prefect`);
         throw error;
       }
     },
@@ -47,7 +55,7 @@ export function prefectValues(prefect: PrefectClient): PrefectValues {
         const variable = await expectData(`/variables/name/${name}`, () => prefect.GET('/variables/name/{name}', { params: { path: { name } } }));
         return variable.value as Json;
       } catch (error) {
-        if (notFound(error)) return undefined;
+        if (notFound(error, 'variable')) return undefined;
         throw error;
       }
     },

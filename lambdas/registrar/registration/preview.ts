@@ -1,10 +1,11 @@
 /**
  * What a push would register, from the manifest alone (no Prefect, no AWS): the body the
  * registrar would send, with block and variable placeholders shown as they are (they resolve at
- * registration) and the pushed image's outputs filled in. Used by `npm run preview-registration`.
+ * registration, so their values are not checked here: they are listed instead) and the pushed
+ * image's outputs filled in. Used by `npm run preview-registration`.
  */
 import { errorMessage } from '../../common/errors';
-import { hasPlaceholders, type Json, type JsonObject } from '../manifest/placeholders';
+import { placeholdersIn, stringsWithPaths, type JsonObject } from '../manifest/placeholders';
 import { runTimePlaceholders } from '../manifest/references';
 import { isMapping } from '../manifest/shape';
 import type { Manifest } from '../manifest/check';
@@ -22,7 +23,7 @@ export interface DeploymentPreview {
   readonly paused: boolean | 'kept as it is in Prefect (false for a new deployment)';
   /** The POST /deployments/ body, with flow_id left out. */
   readonly body?: Omit<DeploymentCreate, 'flow_id'>;
-  /** Fields holding block or variable placeholders, resolved through the Prefect API at registration. */
+  /** Fields holding block or variable placeholders (`tags`, `schedules[0].active`), resolved through the Prefect API at registration. */
   readonly resolvedAtRegistration: string[];
   /** Pull-step placeholders the flow run resolves when it starts. */
   readonly resolvedAtRunTime: string[];
@@ -35,9 +36,9 @@ export function previewDeployment(plan: PlannedDeployment, workPool: string, man
   const entry = applyValues(d.entry, outputs, { skipPrefixes: ['ctx.'] }) as JsonObject;
   const pull = applyValues([...d.pullSteps], outputs, { removeNotSet: false }) as JsonObject[];
   const variables = isMapping(d.entry.work_pool) && isMapping(d.entry.work_pool.job_variables) ? d.entry.work_pool.job_variables : {};
-  const later = Object.entries(entry)
-    .filter(([, v]) => hasPlaceholders(v as Json, ['block', 'variable']))
-    .map(([k]) => k);
+  const later = stringsWithPaths(entry)
+    .filter(([, text]) => placeholdersIn(text).some((p) => p.kind === 'block' || p.kind === 'variable'))
+    .map(([path]) => path);
   const base = {
     flow: plan.flow,
     name: plan.name,
@@ -48,9 +49,9 @@ export function previewDeployment(plan: PlannedDeployment, workPool: string, man
     resolvedAtRunTime: runTimePlaceholders(pull, manifest.steps),
   };
   try {
-    const { flow_id: _flowId, ...body } = desiredBody(plan, entry, pull, '', workPool);
+    const { flow_id: _flowId, ...body } = desiredBody(plan, entry, pull, '', workPool, undefined, { keepUnresolved: true });
     return { ...base, body };
   } catch (error) {
-    return { ...base, problem: later.length > 0 ? `resolved at registration: ${errorMessage(error)}` : errorMessage(error) };
+    return { ...base, problem: errorMessage(error) };
   }
 }

@@ -197,7 +197,13 @@ describe('comparing the whole deployment', () => {
 
 describe('registration decisions', () => {
   const repository = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/flows/etl';
-  const times = new Map([[digest('b'), 1_000], [digest('a'), 2_000], [digest('c'), 3_000]]);
+  const images = new Map([
+    [digest('b'), { pushedAt: 1_000, tags: ['v1.3.0'] }],
+    [digest('a'), { pushedAt: 2_000, tags: ['v1.4.0'] }],
+    [digest('c'), { pushedAt: 3_000, tags: ['v1.5.0'] }],
+    // Pushed later, but its matching tag was moved to an older image since: a rollback.
+    [digest('e'), { pushedAt: 4_000, tags: ['feature-x'] }],
+  ]);
 
   it.each<[string, string | undefined, string | undefined]>([
     ['the tag still points at the pushed image', digest('a'), undefined],
@@ -213,8 +219,10 @@ describe('registration decisions', () => {
     ['updates one that differs, naming the fields', true, undefined, ['tags'], { write: true, outcome: 'updated', reason: 'changed: tags' }],
     ['updates one at an image pushed earlier', true, digest('b'), ['job_variables'], { write: true, outcome: 'updated', reason: 'changed: job_variables' }],
     ['skips one at an image pushed later (an out-of-order event)', true, digest('c'), ['job_variables'], { write: false, outcome: 'skipped', reason: `a newer image is deployed (${digest('c')})` }],
+    ['updates one at an image pushed later that no longer carries a matching tag (the tag was moved back)', true, digest('e'), ['job_variables'], { write: true, outcome: 'updated', reason: 'changed: job_variables' }],
+    ['updates one at an image ECR no longer has', true, digest('f'), ['job_variables'], { write: true, outcome: 'updated', reason: 'changed: job_variables' }],
   ])('%s', (_case, exists, other, changed, decision) => {
-    expect(decideDeployment(exists, other, daily!, changed, times)).toEqual(decision);
+    expect(decideDeployment(exists, other, daily!, changed, images)).toEqual(decision);
   });
 
   it('compares push times only for another image of the same repository', () => {
