@@ -9,7 +9,7 @@ import type { TemplateFragment } from '../core/template';
 import { connectionConditions, workerConditions } from './conditions';
 import { connectionGroups } from './connectionGroups';
 import type { ResolvedWorkerStackOptions } from './options';
-import { connectionRules, registrarNeedsManifest, scalingRules, serverRules } from './rules';
+import { connectionRules, manifestWorkPool, registrarNeedsManifest, scalingRules, serverRules } from './rules';
 import { serverGroups } from './serverGroups';
 import type { Group } from './types';
 import { workerGroups } from './workerGroups';
@@ -52,7 +52,12 @@ export function buildParameters(o: ResolvedWorkerStackOptions, scope: ParameterS
   return {
     Parameters,
     Conditions: { ...(scope === 'worker' ? connectionConditions() : {}), ...workerConditions() },
-    Rules: { ...(o.manifest ? {} : registrarNeedsManifest()), ...scalingRules(), ...(scope === 'worker' ? connectionRules() : serverRules()) },
+    Rules: {
+      ...(o.manifest ? {} : registrarNeedsManifest()),
+      ...(o.manifest?.workPool ? manifestWorkPool(o.manifest.workPool) : {}),
+      ...scalingRules(),
+      ...(scope === 'worker' ? connectionRules() : serverRules()),
+    },
   };
 }
 

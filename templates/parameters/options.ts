@@ -10,7 +10,7 @@ import { DEFAULT_WORKER_IMAGE, FARGATE_SIZES, LOG_RETENTION_DAYS } from '../core
 import { InvalidOptionError } from '../core/errors';
 import { PINNED_IMAGE_PATTERN, WORK_POOL_NAME_PATTERN, WORK_POOL_NAME_RULE } from './patterns';
 
-/** An SSM advanced-tier parameter holds 8 KB. */
+/** An SSM advanced-tier parameter holds 8 KB (the stored manifest is Intelligent-Tiering: Standard up to 4 KB). */
 export const MANIFEST_MAX_BYTES = 8192;
 /** The registrar's role names each watched repository; the template has room for this many. */
 export const MAX_WATCHED_REPOSITORIES = 10;
@@ -63,14 +63,46 @@ export type ResolvedWorkerStackOptions = Required<Omit<WorkerStackOptions, 'scal
   readonly scaling: Required<ScalingDefaults>;
   /**
    * The manifest stored in the stack: its file, its checked JSON form (what the SSM parameter
-   * holds and the registrar reads) and the repositories it watches.
+   * holds and the registrar reads), the repositories it watches and the work pool its deployments
+   * name, if any (the template's Rule then holds WorkPoolName to it).
    */
-  readonly manifest?: { readonly file: string; readonly json: string; readonly repositories: readonly string[] };
+  readonly manifest?: { readonly file: string; readonly json: string; readonly repositories: readonly string[]; readonly workPool?: string };
 };
 
+/** The manifest's checked stored form and what the stack takes from it. Throws ManifestError naming the file, the deployment and the field. */
+function readStoredManifest(file: string, text: string) {
+  // No pool to check against: WorkPoolName is a deploy-time parameter, so a Rule holds it to the manifest's pool.
+  const { manifest, document } = readManifest(text, file);
+  const pools = [...new Set(manifest.deployments.flatMap((d) => (d.workPool === undefined ? [] : [d.workPool])))];
+  if (pools.length > 1) {
+    throw new InvalidOptionError('manifest', file, `names the work pools ${pools.join(', ')}, but the stack's workers poll one (WorkPoolName): name one pool, or leave work_pool.name out`);
+  }
+  // The Lambda reads JSON: no YAML parser in its bundle (README "Libraries").
+  const json = JSON.stringify(document);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MANIFEST_MAX_BYTES) {
+    const each = Math.ceil(bytes / Math.max(1, manifest.deployments.length));
+    throw new InvalidOptionError(
+      'manifest',
+      file,
+      `must be at most ${MANIFEST_MAX_BYTES} bytes in its stored JSON form (an SSM Advanced parameter's limit; got ${bytes} bytes for ${manifest.deployments.length} deployments, about ${each} each, so about ${Math.floor(MANIFEST_MAX_BYTES / each)} fit): split the deployments over two stacks, or store the manifest yourself in chunks of fewer deployments`,
+    );
+  }
+  const repositories = watchedRepositories(manifest);
+  if (repositories.length > MAX_WATCHED_REPOSITORIES) {
+    throw new InvalidOptionError('manifest', file, `may watch at most ${MAX_WATCHED_REPOSITORIES} repositories (got ${repositories.length})`);
+  }
+  return { file, json, repositories, workPool: pools[0] };
+}
+
 export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): ResolvedWorkerStackOptions {
+  const manifest = options.manifest ? readStoredManifest(options.manifest.file, options.manifest.text) : undefined;
+  if (manifest?.workPool && options.workPoolName !== undefined && options.workPoolName !== manifest.workPool) {
+    throw new InvalidOptionError('workPoolName', options.workPoolName, `differs from the work pool the manifest's deployments name ("${manifest.workPool}"), which the stack's Rule holds WorkPoolName to: give workPoolName ${manifest.workPool}, or change work_pool.name in ${manifest.file}`);
+  }
   const resolved: ResolvedWorkerStackOptions = {
-    workPoolName: options.workPoolName ?? 'ecs-pool',
+    // A manifest naming its pool makes it the default, so the default passes the Rule.
+    workPoolName: options.workPoolName ?? manifest?.workPool ?? 'ecs-pool',
     workerImage: options.workerImage ?? DEFAULT_WORKER_IMAGE,
     workerSize: options.workerSize ?? '512/1024',
     logRetentionDays: options.logRetentionDays ?? 30,
@@ -83,22 +115,9 @@ export function resolveWorkerStackOptions(options: WorkerStackOptions = {}): Res
       stuckPendingSeconds: options.scaling?.stuckPendingSeconds ?? 600,
       stuckPendingAction: options.scaling?.stuckPendingAction ?? 'reschedule',
     },
+    ...(manifest ? { manifest } : {}),
   };
   validate(resolved);
-  if (options.manifest) {
-    // Throws ManifestError naming the file, the deployment and the field.
-    const { manifest, document } = readManifest(options.manifest.text, options.manifest.file, { workPool: resolved.workPoolName });
-    const repositories = watchedRepositories(manifest);
-    // The Lambda reads JSON: no YAML parser in its bundle (README "Libraries").
-    const json = JSON.stringify(document);
-    if (Buffer.byteLength(json) > MANIFEST_MAX_BYTES) {
-      throw new InvalidOptionError('manifest', options.manifest.file, `must be at most ${MANIFEST_MAX_BYTES} bytes as JSON (an SSM parameter's limit; got ${Buffer.byteLength(json)}); drop build:/push: sections or definitions:`);
-    }
-    if (repositories.length > MAX_WATCHED_REPOSITORIES) {
-      throw new InvalidOptionError('manifest', options.manifest.file, `may watch at most ${MAX_WATCHED_REPOSITORIES} repositories (got ${repositories.length})`);
-    }
-    return { ...resolved, manifest: { file: options.manifest.file, json, repositories } };
-  }
   return resolved;
 }
 

@@ -100,6 +100,25 @@ function serverReplicaRules(): Rules {
   };
 }
 
+/**
+ * The manifest stored in the stack names a work pool: WorkPoolName, a deploy-time parameter, must
+ * be that pool wherever the stored manifest is the one read (no ManifestParameterName) and the
+ * registrar is on; otherwise every deployment naming it would fail at registration.
+ */
+export function manifestWorkPool(pool: string): Rules {
+  return {
+    ManifestWorkPool: {
+      RuleCondition: and(not(given(Param.ManifestParameterName)), or(given(Param.WatchedRepositories), given(Param.EcrRepositoryName))),
+      Assertions: [
+        {
+          Assert: equals(ref(Param.WorkPoolName), pool),
+          AssertDescription: `The registrar manifest stored in this template registers its deployments into work pool "${pool}": set WorkPoolName to ${pool}, or give ManifestParameterName, or change work_pool.name and synthesize again.`,
+        },
+      ],
+    },
+  };
+}
+
 /** Combinations of the server stack's network, load balancer, HTTPS and replica settings. */
 export function serverRules(): Rules {
   const existingVpc = given(Param.VpcId);

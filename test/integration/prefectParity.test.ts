@@ -132,9 +132,9 @@ print(TypeAdapter(Any).dump_json(doc).decode())`;
     expect(loadYaml(text, 'parity.yaml')).toEqual(JSON.parse(run.stdout));
   });
 
-  it('knows exactly the zone names of Python\'s zoneinfo', () => {
+  it('knows exactly the zone names of Python\'s zoneinfo, but localtime (a host\'s own link, which Prefect\'s rrule zones leave out too)', () => {
     const theirs = python('import json, zoneinfo; print(json.dumps(sorted(zoneinfo.available_timezones())))', null) as string[];
-    expect([...ZONE_NAMES].sort()).toEqual(theirs);
+    expect([...ZONE_NAMES].sort()).toEqual(theirs.filter((zone) => zone !== 'localtime'));
   });
 
   it('accepts and refuses the same rrules as dateutil (which Prefect validates with), but for the differences listed', () => {

@@ -56,6 +56,22 @@ describe('npm run preview-registration', () => {
     expect(stdout).toMatch(/run-etl\/etl-daily[\s\S]*paused {6}kept as it is in Prefect/);
   });
 
+  it('lists values a variable or block gives at registration instead of reporting them as problems', async () => {
+    const { file, cleanup } = variant(
+      '    tags: [etl, nightly]\n    parameters:\n      full_refresh: false\n    schedules:\n      - cron: "0 2 * * *"\n        timezone: Europe/Berlin\n',
+      "    tags: '{{ prefect.variables.etl_tags }}'\n    parameters:\n      full_refresh: false\n    schedules:\n      - cron: \"0 2 * * *\"\n        timezone: Europe/Berlin\n        active: '{{ prefect.variables.nightly_on }}'\n",
+    );
+    try {
+      const { code, stdout } = await preview(['--manifest', file, '--repo', 'flows/etl', '--tag', 'v1.0.0', '--digest', DIGEST, '--json']);
+      const daily = JSON.parse(stdout).deployments[0];
+      expect([code, daily.problem]).toEqual([0, undefined]);
+      expect(daily.resolvedAtRegistration).toEqual(['tags', 'schedules[0].active']);
+      expect(daily.body.tags).toBe('{{ prefect.variables.etl_tags }}');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('prints an empty list when nothing matches', async () => {
     const { stdout } = await preview(['--manifest', FIXTURE, '--repo', 'flows/etl', '--tag', 'feature', '--digest', DIGEST, '--json']);
     expect(JSON.parse(stdout).deployments).toEqual([]);
@@ -63,7 +79,7 @@ describe('npm run preview-registration', () => {
 
   it.each<[string, string, string, string]>([
     ['an environment placeholder', '    description: Nightly load into the warehouse', "    description: '{{ $GIT_SHA }}'", 'deployment "etl-daily".description has {{ $GIT_SHA }}: environment placeholders cannot be resolved in the stack'],
-    ['a literal image', "        image: '{{ build_image.image }}'\n        cpu", '        image: flows/etl:v1\n        cpu', 'deployment "etl-daily": work_pool.job_variables.image is the literal "flows/etl:v1"'],
+    ['a literal image', "        image: '{{ build_image.image }}'\n        cpu", '        image: flows/etl:v1\n        cpu', 'deployment "etl-daily": work_pool.job_variables.image is "flows/etl:v1"; a deployment the registrar registers runs the pushed image'],
   ])('refuses %s, naming the file, the deployment and the field', async (_name, from, to, message) => {
     const { file, cleanup } = variant(from, to);
     try {

@@ -3,6 +3,8 @@ import { ManifestError } from '../../lambdas/registrar/errors';
 import { buildWorkerStack } from '../../templates/stacks/worker';
 import { InvalidOptionError } from '../../templates/core/errors';
 import { resolveWorkerStackOptions, type WorkerStackOptions } from '../../templates/parameters/options';
+import { failedAssertions, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
+import { defaultValues } from '../../scripts/lib/validation/parameterMatrix';
 
 describe('worker stack options', () => {
   it('resolves documented defaults: scale to zero, 3 workers, 10 submissions each, stuck runs rescheduled after 10 minutes', () => {
@@ -54,12 +56,47 @@ describe('worker stack options', () => {
     expect(t.Parameters.MaxWorkers!.Default).toBe('7');
   });
 
-  it('checks a synth-time manifest against the stack\'s work pool, naming the file, the deployment and the field', () => {
+  describe('a synth-time manifest', () => {
     const text = fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8');
     const manifest = { file: 'prefect.yaml', text };
-    expect(() => resolveWorkerStackOptions({ manifest, workPoolName: 'etl-pool' })).toThrow(ManifestError);
-    expect(() => resolveWorkerStackOptions({ manifest, workPoolName: 'etl-pool' })).toThrow(/^prefect\.yaml: deployment "etl-daily": work_pool\.name is "ecs-pool", but the stack's workers poll "etl-pool"/);
-    expect(() => resolveWorkerStackOptions({ manifest: { file: 'prefect.yaml', text: text.replace('description:', 'descriptoin:') } })).toThrow(/deployment "etl-daily": descriptoin is not a key of a deployment \(did you mean "description"\?\)/);
-    expect(JSON.parse(resolveWorkerStackOptions({ manifest }).manifest!.json)).toMatchObject({ ecr_triggers: [{ repository: 'flows/etl' }, { repository: 'flows/reports' }] });
+    const inProd = { file: 'prefect.yaml', text: text.replaceAll('      name: ecs-pool\n', '      name: prod\n') };
+
+    it('is checked, naming the file, the deployment and the field, and stored in its JSON form', () => {
+      expect(() => resolveWorkerStackOptions({ manifest: { file: 'prefect.yaml', text: text.replace('description:', 'descriptoin:') } })).toThrow(ManifestError);
+      expect(() => resolveWorkerStackOptions({ manifest: { file: 'prefect.yaml', text: text.replace('description:', 'descriptoin:') } })).toThrow(/deployment "etl-daily": descriptoin is not a key of a deployment \(did you mean "description"\?\)/);
+      expect(JSON.parse(resolveWorkerStackOptions({ manifest }).manifest!.json)).toMatchObject({ ecr_triggers: [{ repository: 'flows/etl' }, { repository: 'flows/reports' }] });
+    });
+
+    it('naming a pool other than the default makes it the default, and a Rule holds the deployed WorkPoolName to it', () => {
+      const t = buildWorkerStack({ manifest: inProd });
+      expect(t.Parameters.WorkPoolName!.Default).toBe('prod');
+      const template = t as unknown as TemplateLogic;
+      const values = (overrides: Record<string, string>) => ({ ...defaultValues(template), PrefectAuthValue: 'pnu_x', ...overrides });
+      expect(failedAssertions(template, values({})).map((f) => f.description)).toEqual([]);
+      expect(failedAssertions(template, values({ WorkPoolName: 'ecs-pool' })).map((f) => f.description)).toEqual([
+        'The registrar manifest stored in this template registers its deployments into work pool "prod": set WorkPoolName to prod, or give ManifestParameterName, or change work_pool.name and synthesize again.',
+      ]);
+      // Another manifest named at deploy time, or the registrar off: the stored one does not matter.
+      expect(failedAssertions(template, values({ WorkPoolName: 'ecs-pool', ManifestParameterName: '/team/manifest' }))).toEqual([]);
+      expect(failedAssertions(template, values({ WorkPoolName: 'ecs-pool', WatchedRepositories: '' }))).toEqual([]);
+      // A manifest that names no pool needs no Rule: its deployments go to WorkPoolName.
+      expect(buildWorkerStack({ manifest: { file: 'prefect.yaml', text: text.replaceAll('      name: ecs-pool\n', '') } }).Rules).not.toHaveProperty('ManifestWorkPool');
+    });
+
+    it.each<[string, WorkerStackOptions, RegExp]>([
+      ['a workPoolName the manifest contradicts', { manifest, workPoolName: 'etl-pool' }, /^workPoolName differs from the work pool the manifest's deployments name \("ecs-pool"\).*give workPoolName ecs-pool/],
+      ['two pools', { manifest: { file: 'prefect.yaml', text: text.replace('      name: ecs-pool\n      work_queue_name', '      name: other\n      work_queue_name') } }, /^manifest names the work pools other, ecs-pool, but the stack's workers poll one/],
+    ])('refuses %s, naming the option', (_name, options, message) => {
+      expect(() => resolveWorkerStackOptions(options)).toThrow(InvalidOptionError);
+      expect(() => resolveWorkerStackOptions(options)).toThrow(message);
+    });
+
+    it('refuses a stored form over 8 KB with its size, the size of a deployment and how many fit', () => {
+      const names = Array.from({ length: 60 }, (_, i) => `extra-${i}`);
+      const many = text
+        .replace('deployments:\n', `deployments:\n${names.map((name, i) => `  - name: ${name}\n    entrypoint: flows/etl.py:run_etl\n    description: one of many deployments of this team\n    parameters: {day: ${i}}\n`).join('')}`)
+        .concat(`  - repository: flows/extra\n    tags: ["v*"]\n    deployments: [${names.join(', ')}]\n`);
+      expect(() => resolveWorkerStackOptions({ manifest: { file: 'prefect.yaml', text: many } })).toThrow(/^manifest must be at most 8192 bytes in its stored JSON form \(an SSM Advanced parameter's limit; got \d+ bytes for 63 deployments, about \d+ each, so about \d+ fit\)/);
+    });
   });
 });

@@ -5,7 +5,7 @@
  * and the field. The checks that need Python's zone names or an rrule parser are passed in.
  */
 import { ManifestError } from '../errors';
-import { hasPlaceholders, type Json, type JsonObject } from './placeholders';
+import { hasPlaceholders, wholePlaceholder, type Json, type JsonObject } from './placeholders';
 import { IMAGE_STEP_FUNCTIONS, entryPlaceholderProblems, pullPlaceholderProblems, referencedImageSteps, type StepIds } from './references';
 import { scheduleEntries, scheduleProblems, type ValueChecks } from './schedules';
 import { CONCURRENCY_LIMIT, DEPLOYMENT, TOP_LEVEL, TRIGGER, POOL_FIELDS, checkFields, isMapping, stepList } from './shape';
@@ -43,11 +43,24 @@ export interface Manifest {
 }
 
 export interface CheckOptions extends ValueChecks {
-  /** The work pool the stack's workers poll: a deployment elsewhere would never run. */
+  /**
+   * The work pool the stack's workers poll, where it is known as a value: the preview's
+   * --work-pool. A deployment naming another is then a problem. Synth leaves it out (WorkPoolName
+   * is a deploy-time parameter: it emits a Rule instead) and so does the Lambda (it reports such a
+   * deployment as failed, alone). @default not checked
+   */
   readonly workPool?: string;
 }
 
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/**
+ * A tag pattern: the characters of an image tag (the OCI distribution spec's `[A-Za-z0-9_.-]`, up to
+ * 128: https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests) and
+ * the wildcards `*` and `?`. A pattern such as `v[0-9]*` could never match a tag.
+ */
+const TAG_PATTERN = /^[A-Za-z0-9_.*?-]{1,128}$/;
+/** A Python identifier, as far as letters go (PEP 3131: `läuft` is one). */
+const ENTRYPOINT = /^[^:]+:[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
 export const flowNameFromEntrypoint = (entrypoint: string) => entrypoint.slice(entrypoint.lastIndexOf(':') + 1).replace(/_/g, '-');
 
 /** Step ids of the build and push sections, top-level and per deployment. */
@@ -64,6 +77,22 @@ function stepIds(document: JsonObject, deployments: JsonObject[]): StepIds {
   return { image, other };
 }
 
+/**
+ * Why an image value would not run the pushed image: the rule is the whole placeholder
+ * `{{ <id>.image }}` of a build or push step (any id when the manifest has neither section) or
+ * `{{ image }}`, which the registrar resolves to the pushed image pinned by digest; or no image,
+ * and then it sets that. A literal, a variable, a tag-pinned `{{ ...image_name }}:{{ ...tag }}`
+ * (a later push of the tag would change what runs, and the never-older rule cannot see it) or text
+ * around the placeholder (`{{ image }}-debug`, no valid reference) are refused.
+ */
+export function imageProblem(image: Json, steps: StepIds): string | undefined {
+  const whole = typeof image === 'string' ? wholePlaceholder(image) : undefined;
+  const id = whole?.kind === 'standard' && whole.name.endsWith('.image') ? whole.name.slice(0, -'.image'.length) : undefined;
+  if (whole?.kind === 'standard' && (whole.name === 'image' || (id !== undefined && !id.includes('.') && !steps.other.has(id) && (steps.image.size === 0 || steps.image.has(id))))) return undefined;
+  const allowed = steps.image.size > 0 ? [...steps.image].map((i) => `'{{ ${i}.image }}'`).join(' or ') : "'{{ <build step id>.image }}'";
+  return `is ${JSON.stringify(image)}; a deployment the registrar registers runs the pushed image, pinned by digest: write ${allowed} (or '{{ image }}'), or leave image out`;
+}
+
 function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps: StepIds, options: CheckOptions, problems: string[], notices: string[]): void {
   const where = `deployment "${typeof d.name === 'string' ? d.name : `#${index + 1}`}"`;
   const shape = checkFields(d, DEPLOYMENT, `${where}: `, 'a deployment');
@@ -71,7 +100,7 @@ function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps:
   if (typeof d.name !== 'string' || !d.name) problems.push(`${where}: name is required`);
   else if (seen.has(d.name)) problems.push(`${where}: name is used twice`);
   else seen.add(d.name);
-  if (typeof d.entrypoint !== 'string' || !/^[^:]+:[A-Za-z_]\w*$/.test(d.entrypoint)) {
+  if (typeof d.entrypoint !== 'string' || !ENTRYPOINT.test(d.entrypoint)) {
     problems.push(`${where}: entrypoint must look like "path/to/file.py:flow_function" (got ${JSON.stringify(d.entrypoint ?? null)})`);
   }
   if (typeof d.tags === 'string' && !hasPlaceholders(d.tags)) problems.push(`${where}: tags must be a list (Prefect would split the text ${JSON.stringify(d.tags)} into single characters)`);
@@ -82,9 +111,8 @@ function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps:
       problems.push(`${where}: work_pool.name is "${pool}", but the stack's workers poll "${options.workPool}": its runs would never start; use "${options.workPool}" or leave work_pool.name out`);
     }
     const image = isMapping(d.work_pool.job_variables) ? d.work_pool.job_variables.image : undefined;
-    if (image !== undefined && !hasPlaceholders(image)) {
-      problems.push(`${where}: work_pool.job_variables.image is the literal ${JSON.stringify(image)}; a deployment the registrar registers runs the pushed image: write image: '{{ build_image.image }}' (any build or push step id) or leave image out`);
-    }
+    const why = image === undefined ? undefined : imageProblem(image, steps);
+    if (why) problems.push(`${where}: work_pool.job_variables.image ${why}`);
   }
   if (isMapping(d.concurrency_limit)) {
     problems.push(...checkFields(d.concurrency_limit, CONCURRENCY_LIMIT, `${where}: concurrency_limit.`, 'concurrency_limit'));
@@ -100,6 +128,9 @@ function checkDeployment(d: JsonObject, index: number, seen: Set<string>, steps:
   const { pull: _pull, build: _build, push: _push, triggers, sla, ...templated } = d;
   problems.push(...entryPlaceholderProblems(templated, where, steps));
   problems.push(...pullPlaceholderProblems(_pull ?? null, `${where}: pull`));
+  if (typeof d.flow_name === 'string' && d.flow_name) {
+    notices.push(`${where}: flow_name "${d.flow_name}" is used as written, where prefect deploy takes the name from the code's @flow(name=...) (3.6.28:src/prefect/cli/deploy/_core.py:L107): keep the two the same`);
+  }
   if (d.version_type) notices.push(`${where}: version_type is not sent (it becomes version_info, which needs Prefect 3.3.6); version is sent as given`);
   if (triggers || sla) notices.push(`${where}: triggers and sla are not registered by the registrar (prefect deploy creates them as automations)`);
 }
@@ -117,6 +148,9 @@ function checkTriggers(raw: Json | undefined, names: readonly string[], problems
     if (typeof t.repository !== 'string' || !REPOSITORY.test(t.repository)) problems.push(`${where}.repository must be an ECR repository name (got ${JSON.stringify(t.repository ?? null)})`);
     const tags = Array.isArray(t.tags) ? t.tags : [];
     if (tags.length === 0 || tags.some((g) => typeof g !== 'string' || !g)) problems.push(`${where}.tags must be a non-empty list of tag patterns such as "v*"`);
+    for (const [j, g] of tags.entries()) {
+      if (typeof g === 'string' && g && !TAG_PATTERN.test(g)) problems.push(`${where}.tags[${j}] ${JSON.stringify(g)} can match no image tag: a pattern is up to 128 of A-Z a-z 0-9 _ . - (what a tag may hold), with * for any run and ? for one character`);
+    }
     const chosen = Array.isArray(t.deployments) ? t.deployments : names;
     for (const name of chosen) if (!names.includes(name as string)) problems.push(`${where}.deployments names ${JSON.stringify(name)}, which is not in deployments:`);
     return { repository: String(t.repository), tags: tags as string[], deployments: chosen as string[] };
@@ -165,10 +199,32 @@ export function checkManifest(document: unknown, file: string, options: CheckOpt
   return { deployments, triggers, steps, notices };
 }
 
-/** Glob match of an image tag: `*` any run, `?` one character; everything else literal. */
+/**
+ * Glob match of an image tag: `*` any run, `?` one character; everything else literal. Walks both
+ * strings once, going back only to just after the last `*` (at most pattern x tag steps), so a
+ * pushed tag cannot make it backtrack without end, as a regular expression built from the pattern could.
+ */
 export function tagMatches(pattern: string, tag: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`).test(tag);
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < tag.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === tag[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 export const watchedRepositories = (manifest: Manifest): string[] => [...new Set(manifest.triggers.map((t) => t.repository))].sort();

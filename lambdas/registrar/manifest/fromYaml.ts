@@ -5,12 +5,13 @@
  * booleans and floats, then the checks of check.ts with Python's zone names and an rrule parser.
  * test/integration/prefectParity.test.ts compares the result with PyYAML's.
  */
-import { parse, type ScalarTag } from 'yaml';
+import { parseDocument, type ScalarTag } from 'yaml';
 import * as rruleModule from 'rrule';
 import { ManifestError } from '../errors';
 import { checkManifest, type CheckOptions, type Manifest } from './check';
 import { isMapping } from './shape';
-import type { Json } from './placeholders';
+import type { Json, JsonObject } from './placeholders';
+import { storedForm } from './storedForm';
 import { zoneCheck } from './schedules';
 import { ZONE_NAMES } from './zoneNames';
 
@@ -56,29 +57,46 @@ export function timestampText(text: string): string {
 /** Where a YAML timestamp is data (a flow parameter, a job variable, a step input), not a field Prefect types as text. */
 const FREE_FORM = /^(?:definitions|build|push|pull)\b|^deployments\[\d+\]\.(?:parameters|work_pool\.job_variables|build|push|pull|triggers|schedules\[\d+\]\.parameters)\b/;
 
-function plain(value: unknown, path: string, typedTimestamps: string[]): Json {
+function plain(value: unknown, path: string, problems: string[]): Json {
   if (value instanceof Timestamp) {
-    if (!FREE_FORM.test(path)) typedTimestamps.push(path);
+    if (!FREE_FORM.test(path)) problems.push(`${path}: PyYAML reads this unquoted value as a date, where Prefect wants text: quote it`);
     return timestampText(value.text);
   }
-  if (Array.isArray(value)) return value.map((v, i) => plain(v, `${path}[${i}]`, typedTimestamps));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, path ? `${path}.${k}` : k, typedTimestamps)]));
+  // Integers are read as BigInt: PyYAML keeps 123456789012345678 exact, a JSON number would not.
+  if (typeof value === 'bigint') {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+      problems.push(`${path}: ${value} is beyond the integers JSON keeps exact (2^53); the registrar stores the manifest as JSON, where it would become ${Number(value)}: quote it`);
+    }
+    return Number(value);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => plain(v, `${path}[${i}]`, problems));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v, path ? `${path}.${k}` : k, problems)]));
   return value as Json;
 }
 
+/**
+ * How many alias uses a document may expand. PyYAML has no limit; the yaml library's default of
+ * 100 refuses a manifest with many `<<: *base` merges, and with none a document of nested aliases
+ * could expand without end (the stored form's 8 KB limit applies only after expansion).
+ */
+const MAX_ALIAS_COUNT = 10_000;
+
 /** A prefect.yaml's text as the JSON document Prefect would see. */
 export function loadYaml(text: string, file: string): Json {
+  const doc = parseDocument(text, { version: '1.1', customTags: customTags as never, merge: true, uniqueKeys: false, intAsBigInt: true });
+  const first = (error: Error) => error.message.split('\n')[0]!.replace(/:$/, '');
+  if (doc.errors.length > 0) throw new ManifestError(file, [`is not valid YAML (${first(doc.errors[0]!)})`]);
+  // An unknown tag (!Ref, !!python/tuple) is a ConstructorError in safe_load: Prefect would not read the file.
+  if (doc.warnings.length > 0) throw new ManifestError(file, doc.warnings.map((w) => `${first(w)}: PyYAML's safe_load refuses this (Prefect would not read the file)`));
   let loaded: unknown;
   try {
-    loaded = parse(text, { version: '1.1', customTags: customTags as never, merge: true, uniqueKeys: false });
+    loaded = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ManifestError(file, [`is not valid YAML (${(error as Error).message.split('\n')[0]})`]);
+    throw new ManifestError(file, [`is not valid YAML (${first(error as Error)})`]);
   }
-  const typedTimestamps: string[] = [];
-  const document = plain(loaded ?? {}, '', typedTimestamps);
-  if (typedTimestamps.length > 0) {
-    throw new ManifestError(file, typedTimestamps.map((p) => `${p}: PyYAML reads this unquoted value as a date, where Prefect wants text: quote it`));
-  }
+  const problems: string[] = [];
+  const document = plain(loaded ?? {}, '', problems);
+  if (problems.length > 0) throw new ManifestError(file, problems);
   return document;
 }
 
@@ -107,9 +125,12 @@ export function rruleProblem(rule: string): string | undefined {
   return undefined;
 }
 
-/** The full check of synth and preview: YAML as PyYAML reads it, zone names, rrules. */
-export function readManifest(text: string, file: string, options: Omit<CheckOptions, 'timezone' | 'rrule'> = {}): { manifest: Manifest; document: Json } {
+/**
+ * The full check of synth and preview: YAML as PyYAML reads it, zone names, rrules. `document` is
+ * the stored form (storedForm.ts), what the SSM parameter holds and the Lambda reads.
+ */
+export function readManifest(text: string, file: string, options: Omit<CheckOptions, 'timezone' | 'rrule'> = {}): { manifest: Manifest; document: JsonObject } {
   const document = loadYaml(text, file);
   if (!isMapping(document)) throw new ManifestError(file, ['must be a YAML mapping with deployments: and ecr_triggers:']);
-  return { manifest: checkManifest(document, file, { ...options, timezone: zoneCheck(ZONE_NAMES), rrule: rruleProblem }), document };
+  return { manifest: checkManifest(document, file, { ...options, timezone: zoneCheck(ZONE_NAMES), rrule: rruleProblem }), document: storedForm(document) };
 }

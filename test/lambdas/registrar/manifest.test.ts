@@ -3,6 +3,7 @@ import { ManifestError } from '../../../lambdas/registrar/errors';
 import { flowNameFromEntrypoint, tagMatches, watchedRepositories } from '../../../lambdas/registrar/manifest/check';
 import { readManifest } from '../../../lambdas/registrar/manifest/fromYaml';
 import { manifestFromParameter } from '../../../lambdas/registrar/manifestSource';
+import fc from 'fast-check';
 
 const FIXTURE = 'test/fixtures/manifests/prefect.yaml';
 const text = fs.readFileSync(FIXTURE, 'utf8');
@@ -71,7 +72,15 @@ describe('registrar manifest, read as prefect deploy reads it', () => {
     ['an embedded block placeholder', edit('    description: Nightly load into the warehouse', "    description: 'x-{{ prefect.blocks.secret.s }}'"), /a block placeholder must be the whole value/],
     ['an output of a step the registrar does not run', edit('    description: Nightly load into the warehouse', "    description: '{{ build_image.image_id }}'"), /knows \{\{ build_image\.image \}\}, \{\{ build_image\.image_name \}\}, \{\{ build_image\.tag \}\} of the pushed image/],
     ['an unknown step id', edit("        image: '{{ build_image.image }}'\n        cpu", "        image: '{{ build-image.image }}'\n        cpu"), /no build or push step has the id "build-image" \(ids: build_image\)/],
-    ['a literal image', edit("        image: '{{ build_image.image }}'\n        cpu", '        image: flows/etl:latest\n        cpu'), /work_pool\.job_variables\.image is the literal "flows\/etl:latest"; a deployment the registrar registers runs the pushed image/],
+    ['a literal image', edit("        image: '{{ build_image.image }}'\n        cpu", '        image: flows/etl:latest\n        cpu'), /work_pool\.job_variables\.image is "flows\/etl:latest"; a deployment the registrar registers runs the pushed image, pinned by digest: write '\{\{ build_image\.image \}\}' \(or '\{\{ image \}\}'\), or leave image out/],
+    ['an image from a variable', edit("        image: '{{ build_image.image }}'\n        cpu", "        image: '{{ prefect.variables.img }}'\n        cpu"), /work_pool\.job_variables\.image is "\{\{ prefect\.variables\.img \}\}"; a deployment the registrar registers runs the pushed image/],
+    ['a tag-pinned image', edit("        image: '{{ build_image.image }}'\n        cpu", "        image: '{{ build_image.image_name }}:{{ build_image.tag }}'\n        cpu"), /work_pool\.job_variables\.image is "\{\{ build_image\.image_name \}\}:\{\{ build_image\.tag \}\}"/],
+    ['text around the image', edit("        image: '{{ build_image.image }}'\n        cpu", "        image: '{{ image }}-debug'\n        cpu"), /work_pool\.job_variables\.image is "\{\{ image \}\}-debug"/],
+    ['an image the worker would resolve', edit("        image: '{{ build_image.image }}'\n        cpu", "        image: '{{ ctx.flow.name }}'\n        cpu"), /work_pool\.job_variables\.image is "\{\{ ctx\.flow\.name \}\}"/],
+    ['a tag pattern no tag can match', edit('tags: ["release-*"]', 'tags: ["release-[0-9]*"]'), /ecr_triggers\[1\]\.tags\[0\] "release-\[0-9\]\*" can match no image tag: a pattern is up to 128 of A-Z a-z 0-9 _ \. - \(what a tag may hold\), with \* for any run and \? for one character/],
+    ['an integer JSON cannot keep exact', edit('    parameters:\n      full_refresh: false', '    parameters:\n      id: 123456789012345678'), /deployments\[0\]\.parameters\.id: 123456789012345678 is beyond the integers JSON keeps exact \(2\^53\).*: quote it/],
+    ['a tag PyYAML\'s safe_load refuses', edit('    parameters:\n      full_refresh: false', '    parameters:\n      region: !Ref AWS::Region'), /Unresolved tag: !Ref at line \d+, column \d+: PyYAML's safe_load refuses this \(Prefect would not read the file\)/],
+    ['a host\'s localtime as a zone', edit('timezone: Europe/Berlin', 'timezone: localtime'), /timezone "localtime" is not an IANA time zone name/],
     ['a placeholder in a field the registrar needs literal', edit('    entrypoint: flows/etl.py:run_etl\n    description', "    entrypoint: '{{ prefect.variables.ep }}'\n    description"), /entrypoint has \{\{ prefect\.variables\.ep \}\}; entrypoint must be literal/],
     ['a work pool the workers do not poll', edit('      name: ecs-pool\n      work_queue_name', '      name: other-pool\n      work_queue_name'), /work_pool\.name is "other-pool", but the stack's workers poll "ecs-pool"/],
     ['tags as text', edit('    tags: [etl, nightly]', '    tags: etl'), /tags must be a list \(Prefect would split the text "etl" into single characters\)/],
@@ -121,7 +130,43 @@ describe('registrar manifest, read as prefect deploy reads it', () => {
     ['release-?', 'release-7', true],
     ['release-?', 'release-10', false],
     ['1.*', '1x2', false],
+    ['*', '', true],
+    ['', '', true],
+    ['a*b*c', 'abbbc', true],
+    ['a*b*c', 'abbb', false],
+    ['*-*-*-*-*-*-*-*x', '-'.repeat(300), false],
   ])('tag pattern %s against %s -> %s', (pattern, tag, expected) => {
     expect(tagMatches(pattern, tag)).toBe(expected);
+  });
+
+  it('matches tags as the glob it is (a regular expression built from the pattern, on short random strings)', () => {
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    fc.assert(fc.property(fc.stringMatching(/^[ab.*?-]{0,8}$/), fc.stringMatching(/^[ab.-]{0,10}$/), (pattern, tag) => tagMatches(pattern, tag) === glob(pattern).test(tag)), { numRuns: 2000 });
+  });
+
+  it('accepts the images that are the pushed one: the build step\'s {{ <id>.image }}, {{ image }}, or none', () => {
+    for (const image of ["'{{ build_image.image }}'", "'{{image}}'"]) expect(() => read(edit("        image: '{{ build_image.image }}'\n        cpu", `        image: ${image}\n        cpu`))).not.toThrow();
+    expect(() => read(edit("        image: '{{ build_image.image }}'\n        cpu", '        cpu'))).not.toThrow();
+  });
+
+  it('accepts what PyYAML reads: an entrypoint function with non-ASCII letters, a quoted big integer, more than 100 aliases', () => {
+    expect(read(edit('entrypoint: flows/etl.py:run_etl\n    description', 'entrypoint: flows/etl.py:läuft\n    description')).manifest.deployments[0]!.flowName).toBe('läuft');
+    expect(read(edit('    parameters:\n      full_refresh: false', "    parameters:\n      id: '123456789012345678'")).manifest.deployments[0]!.entry.parameters).toEqual({ id: '123456789012345678' });
+    const aliases = edit('    parameters:\n      full_refresh: false', `    parameters:\n      base: &b {x: 1}\n${Array.from({ length: 150 }, (_, i) => `      p${i}: *b`).join('\n')}`);
+    expect(Object.keys(read(aliases).manifest.deployments[0]!.entry.parameters as object)).toHaveLength(151);
+  });
+
+  it('stores only what the Lambda reads, which reads into the same deployments', () => {
+    const yaml = `definitions:\n  pool: &pool {name: ecs-pool}\n${edit('  - name: etl-backfill', '  - name: etl-backfill\n    triggers: [{enabled: true}]')}`;
+    const { manifest: fromFile, document: stored } = read(yaml);
+    expect(Object.keys(stored)).toEqual(['pull', 'deployments', 'ecr_triggers', 'build']);
+    expect(stored.build).toEqual([{ 'prefect_docker.deployments.steps.build_docker_image': { id: 'build_image' } }]);
+    expect(stored.push).toBeUndefined();
+    expect((stored.deployments as Record<string, unknown>[])[1]).not.toHaveProperty('triggers');
+    expect(manifestFromParameter(JSON.stringify(stored), 'ssm:/m', {}).deployments).toEqual(fromFile.deployments);
+  });
+
+  it('notes a flow_name, which prefect deploy would take from the code instead', () => {
+    expect(manifest.notices).toContain('deployment "report": flow_name "weekly-report" is used as written, where prefect deploy takes the name from the code\'s @flow(name=...) (3.6.28:src/prefect/cli/deploy/_core.py:L107): keep the two the same');
   });
 });
