@@ -43,7 +43,8 @@ def main() -> int:
     point_code_at_s3(template, bucket)
     expanded = transform(template, {}, OfflinePolicyLoader())
     with open(sys.argv[2], "w", encoding="utf-8") as handle:
-        json.dump(expanded, handle, indent=2, sort_keys=False)
+        # ensure_ascii=False: cfn-guard 3.1 cannot parse the surrogate pairs (\ud83d\ude80) an emoji becomes otherwise.
+        json.dump(expanded, handle, indent=2, sort_keys=False, ensure_ascii=False)
         handle.write("\n")
     return 0
 
