@@ -13,8 +13,8 @@ export class InvalidEventError extends PrefectEcsStackError {
 
 /** An environment variable is missing or malformed: the stack wiring is wrong. */
 export class ConfigError extends PrefectEcsStackError {
-  constructor(readonly variable: string, problem: string) {
-    super(`${variable} ${problem}`);
+  constructor(readonly variable: string, problem: string, options?: ErrorOptions) {
+    super(`${variable} ${problem}`, options);
   }
 }
 

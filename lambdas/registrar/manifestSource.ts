@@ -10,9 +10,11 @@ import { RegistrarEnv } from './env';
 import { ManifestError } from './errors';
 import { checkManifest, type CheckOptions, type Manifest } from './manifest/check';
 
-/** How to turn a prefect.yaml into the JSON the parameter must hold (PyYAML is what Prefect reads it with). */
-export const JSON_FORM_HINT =
-  "store its JSON form: npm run preview-registration -- --manifest prefect.yaml --json (the \"manifest\" field), or python3 -c 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))' < prefect.yaml";
+/**
+ * How to turn a prefect.yaml into the JSON the parameter must hold: the preview, which reads it as
+ * PyYAML does and checks it (a PyYAML one-liner would fail on unquoted dates and check nothing).
+ */
+export const JSON_FORM_HINT = 'store its JSON form: npm run preview-registration -- --manifest prefect.yaml --json (the "manifest" field)';
 
 /** The parameter's text as a checked manifest. */
 export function manifestFromParameter(text: string, file: string, options: CheckOptions): Manifest {
@@ -56,6 +58,9 @@ export class CachedManifest {
       text = await this.ssm.get(this.parameterName);
     } catch (error) {
       if ((error as Error).name === 'ParameterNotFound') throw new ConfigError(RegistrarEnv.ManifestParameter, `names ${this.parameterName}, which does not exist`);
+      if ((error as Error).name === 'AccessDeniedException') {
+        throw new ConfigError(RegistrarEnv.ManifestParameter, `names ${this.parameterName}, which the registrar may not read (a SecureString under a customer managed KMS key needs kms:Decrypt for its role): ${(error as Error).message}`, { cause: error });
+      }
       throw error;
     }
     return manifestFromParameter(text ?? '', `ssm:${this.parameterName}`, this.options);

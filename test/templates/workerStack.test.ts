@@ -165,6 +165,19 @@ describe('worker stack template', () => {
     expect(template.Resources.RegistrarManifestChangeRule.Properties.EventPattern.resources).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ManifestParameterName}' }]);
   });
 
+  it('repairs lost events: a 15-minute reconcile, events kept 6 hours, the stored manifest created after its rule and the work pool', () => {
+    const manifest = { file: 'm.yaml', text: fs.readFileSync('test/fixtures/manifests/prefect.yaml', 'utf8') };
+    const resources = (buildWorkerStack({ manifest }) as unknown as Json).Resources;
+    expect(resources.RegistrarReconcileRule).toMatchObject({ Condition: 'RegistrarEnabled', Properties: { ScheduleExpression: 'rate(15 minutes)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['RegistrarFunction', 'Arn'] } })] } });
+    expect(resources.RegistrarReconcileRulePermission.Properties.SourceArn).toEqual({ 'Fn::GetAtt': ['RegistrarReconcileRule', 'Arn'] });
+    expect(resources.RegistrarFunction.Properties).toMatchObject({ Timeout: 300, EventInvokeConfig: { MaximumEventAgeInSeconds: 21600 } });
+    for (const rule of ['RegistrarImagePushRule', 'RegistrarManifestChangeRule']) expect(resources[rule].Properties.Targets[0].RetryPolicy.MaximumEventAgeInSeconds).toBe(21600);
+    expect(resources.RegistrarManifest).toMatchObject({ Condition: 'RegistrarEnabled', DependsOn: ['RegistrarManifestChangeRule', 'RegistrarManifestChangeRulePermission', 'WorkPool'] });
+    // The function names the parameter without a Ref: a Ref would close a cycle through the rule.
+    expect(JSON.stringify(resources.RegistrarFunction.Properties.Environment)).not.toContain('"Ref":"RegistrarManifest"');
+    expect(resources.RegistrarProblemsAlarm.Properties.Metrics.map((m: Json) => m.MetricStat?.Metric.MetricName ?? m.Expression)).toEqual(['DeploymentsFailed', 'ManifestInvalid', 'FILL(failed, 0) + FILL(manifest, 0)']);
+  });
+
   it('lays out the console form with every parameter in exactly one group', () => {
     const form = template.Metadata['AWS::CloudFormation::Interface'];
     const grouped = form.ParameterGroups.flatMap((g: Json) => g.Parameters);

@@ -82,6 +82,16 @@ describe('registrar handler', () => {
     await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow('MANIFEST_PARAMETER names /prefect/manifest, which does not exist');
   });
 
+  it('names the parameter and kms:Decrypt when the role may not read it', async () => {
+    const h = harness();
+    h.ssm.get = async () => {
+      throw new AwsApiError('ssm', 'GetParameter', 'AccessDeniedException', 'not authorized to perform: kms:Decrypt');
+    };
+    await expect(h.handler(imageActionEvent('flows/etl', 'v1.0.0', DIGEST))).rejects.toThrow(
+      'MANIFEST_PARAMETER names /prefect/manifest, which the registrar may not read (a SecureString under a customer managed KMS key needs kms:Decrypt for its role): ssm GetParameter: AccessDeniedException: not authorized to perform: kms:Decrypt',
+    );
+  });
+
   it('reads the manifest once per minute, not per event', async () => {
     const h = harness();
     h.ecr.answer = async () => ({ imageDetails: [] });
