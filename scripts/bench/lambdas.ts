@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RegistrarEnv } from '../../lambdas/registrar/env';
+import { LambdaRuntimeEnv, RegistrarEnv } from '../../lambdas/registrar/env';
 import { ScalerEnv } from '../../lambdas/scaler/env';
 import { ScalerWebhookEnv } from '../../lambdas/scaler-webhook/env';
 import { BUNDLE_TARGET, bundleLambdas } from '../lib/bundle';
@@ -26,6 +26,8 @@ const RUNS = 10;
 /** Settings so a handler module can initialise (it reads them at import); nothing is called. */
 const IMPORT_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
+  // Lambda sets it for every function; the registrar names its metrics' dimension with it.
+  [LambdaRuntimeEnv.FunctionName]: 'bench',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   // A handler that reads a secret at start calls this closed loopback port, never AWS.
