@@ -43,7 +43,7 @@ describe('typed references', () => {
     ["a fragment's resources are keyed by known IDs", "export const fragment: TemplateFragment = { Resources: { Clustre: { Type: 'AWS::ECS::Cluster' } } };", 2561],
     [
       'a function environment that leaves out a variable of its contract (WORK_POOL)',
-      "export const environment: EnvironmentOf<typeof RegistrarEnv> = { [RegistrarEnv.ApiUrl]: 'x', [RegistrarEnv.AuthMode]: 'none', [RegistrarEnv.SecretArn]: '', [RegistrarEnv.ManifestParameter]: 'p' };",
+      "export const environment: EnvironmentOf<typeof RegistrarEnv> = { [RegistrarEnv.ApiUrl]: 'x', [RegistrarEnv.AuthMode]: 'none', [RegistrarEnv.SecretArn]: '', [RegistrarEnv.ManifestParameter]: 'p', [RegistrarEnv.WatchedRepositories]: 'r', [RegistrarEnv.UrlSuffix]: 'amazonaws.com' };",
       2741,
     ],
     ['a Sub variable that is no parameter or pseudo parameter', "sub('arn:${AWS::Partition}:ecs:${AWS::Regoin}');", 2345],
