@@ -10,7 +10,7 @@ import { defineCommand } from './lib/cli/flags';
 import { runCommand } from './lib/cli/runCommand';
 import { resolveStackOptions, STACK_OPTION_FLAGS } from './lib/config/stackOptions';
 import { FlagValueError } from './lib/errors';
-import { estimate, resolveInputs, total, USAGE_DEFAULTS } from './lib/cost/estimate';
+import { estimate, resolveInputs, total, USAGE_DEFAULTS, warnings } from './lib/cost/estimate';
 import { PRICE_TABLE_DATE } from './lib/cost/pricing';
 import { parseParamArgs } from './lib/parameters/values';
 
@@ -34,10 +34,12 @@ void runCommand(
       const template = stack.build(resolveStackOptions({ 'stack-config': flags['stack-config'] }).options);
       const inputs = resolveInputs(template, parseParamArgs(flags.param));
       const lines = estimate(stack.name, inputs);
+      const notes = warnings(stack.name, inputs);
       if (flags.json) {
-        console.log(JSON.stringify({ stack: stack.name, region: 'us-east-1', priceTableDate: PRICE_TABLE_DATE, lines, totalMonthly: total(lines) }));
+        console.log(JSON.stringify({ stack: stack.name, region: 'us-east-1', priceTableDate: PRICE_TABLE_DATE, lines, totalMonthly: total(lines), warnings: notes }));
         return;
       }
+      for (const note of notes) console.error(`Warning: ${note}`);
       console.log(`Monthly estimate, ${stack.name} stack, us-east-1 list prices of ${PRICE_TABLE_DATE} (USD, before free tier and taxes)`);
       for (const line of lines) console.log(`  ${line.item.padEnd(40)}${line.monthly.toFixed(2).padStart(9)}   ${line.detail}`);
       console.log(`  ${'Total'.padEnd(40)}${total(lines).toFixed(2).padStart(9)}`);

@@ -83,6 +83,10 @@ export const Cond = {
   HighAvailability: 'ServerHighAvailability',
   SingleServer: 'SingleServerTask',
   DatabaseMultiAz: 'DatabaseMultiAz',
+  DatabaseMemory1GiB: 'DatabaseMemory1GiB',
+  DatabaseMemory2GiB: 'DatabaseMemory2GiB',
+  DatabaseMemory4GiB: 'DatabaseMemory4GiB',
+  DatabaseMemory8GiB: 'DatabaseMemory8GiB',
 } as const;
 export type CondId = (typeof Cond)[keyof typeof Cond];
 
@@ -192,6 +196,7 @@ export const Res = {
   DatabaseCpuAlarm: 'DatabaseCpuAlarm',
   DatabaseStorageAlarm: 'DatabaseStorageAlarm',
   DatabaseConnectionsAlarm: 'DatabaseConnectionsAlarm',
+  BackgroundServicesAlarm: 'BackgroundServicesAlarm',
 } as const;
 
 /** The two Availability Zones of a VPC the stack creates, numbered as their resources are. */

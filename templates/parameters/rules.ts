@@ -8,7 +8,8 @@
 import { and, contains, equals, isEmpty, not, or, ref } from '../core/cfn';
 import { Param, type ParamId } from '../core/ids';
 import type { TemplateRule } from '../core/template';
-import { MAX_SERVER_REPLICAS } from '../server/constants';
+import { MAX_SERVER_MAX_REPLICAS, MAX_SERVER_REPLICAS } from '../server/constants';
+import { DB_CLASS_MEMORY_GIB, maxApiTasksFor } from '../server/database';
 import { MAX_MIN_WORKERS } from './options';
 
 type Rules = Record<string, TemplateRule>;
@@ -88,9 +89,29 @@ export function registrarNeedsManifest(): Rules {
   };
 }
 
-/** ServerReplicas <= ServerMaxReplicas (ServerReplicas is one of 1..MAX_SERVER_REPLICAS). */
+/**
+ * In HA mode, ServerMaxReplicas API tasks fit the database's connection budget (database.ts:
+ * max_connections of the class against the peak connections of a rollout). Only classes that cap
+ * below MAX_SERVER_MAX_REPLICAS get an assertion; each lists the values it admits (no arithmetic
+ * in Rules).
+ */
+function databaseFitRule(): TemplateRule {
+  const capped = Object.entries(DB_CLASS_MEMORY_GIB)
+    .map(([dbClass, gib]) => [dbClass, maxApiTasksFor(gib, MAX_SERVER_MAX_REPLICAS)] as const)
+    .filter(([, max]) => max < MAX_SERVER_MAX_REPLICAS);
+  return {
+    RuleCondition: not(equals(ref(Param.ServerReplicas), '1')),
+    Assertions: capped.map(([dbClass, max]) => ({
+      Assert: or(not(equals(ref(Param.DbInstanceClass), dbClass)), contains(numbersUpTo(max).slice(1), ref(Param.ServerMaxReplicas))),
+      AssertDescription: `With ${dbClass}, ServerMaxReplicas must be ${max} or less: more API tasks would open more database connections than it accepts. Choose a larger DbInstanceClass or lower ServerMaxReplicas.`,
+    })),
+  };
+}
+
+/** ServerReplicas <= ServerMaxReplicas (ServerReplicas is one of 1..MAX_SERVER_REPLICAS), and the database holds ServerMaxReplicas. */
 function serverReplicaRules(): Rules {
   return {
+    ServerMaxReplicasFitDatabase: databaseFitRule(),
     ServerReplicasAtMostMax: atMost(
       Param.ServerReplicas,
       Param.ServerMaxReplicas,

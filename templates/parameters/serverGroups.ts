@@ -164,7 +164,7 @@ export function serverGroups(_o: ResolvedWorkerStackOptions): Group[] {
           label: 'Multi-AZ',
           parameter: {
             Type: 'String',
-            Description: 'A standby in a second zone (doubles the database cost): true, false, or auto (Multi-AZ when ServerReplicas is 2 or more).',
+            Description: 'A standby in a second zone (doubles the database cost): true, false, or auto (Multi-AZ when ServerReplicas is 2 or more). An update keeps the previous value unless you pass one: pass auto or true when you raise ServerReplicas to 2.',
             AllowedValues: ['auto', 'true', 'false'],
             Default: 'auto',
           },

@@ -1,9 +1,11 @@
-/** Alarms of the server stack on the worker stack's alarm topic: load balancer, server health, database. */
+/** Alarms of the server stack on the worker stack's alarm topic: load balancer, server health, database, background services. */
 import { CloudWatch } from 'cloudform';
 import { getAtt, ref, sub } from '../core/cfn';
-import { Res } from '../core/ids';
+import { Cond, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
+import { clusterNameValue } from '../worker/ecs';
 import { ALARM_BASE, stackAlarmName } from '../worker/monitoring';
+import { byDatabaseMemory, connectionsAlarmThreshold } from './database';
 
 export function buildServerAlarms(): TemplateFragment {
   const base = { ...ALARM_BASE, EvaluationPeriods: 5, DatapointsToAlarm: 3 };
@@ -65,9 +67,32 @@ export function buildServerAlarms(): TemplateFragment {
         MetricName: 'DatabaseConnections',
         Dimensions: db,
         Statistic: 'Maximum',
-        Threshold: 60,
+        // 80% of max_connections of the DbInstanceClass (database.ts): the same arithmetic that
+        // caps ServerMaxReplicas (Rule ServerMaxReplicasFitDatabase).
+        Threshold: byDatabaseMemory(connectionsAlarmThreshold) as never,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       }),
+      // HA: nothing else notices when the background-services task does not run (a failed
+      // migration, a crash loop): the scheduler, late runs and automations stop while the API
+      // serves. ECS publishes CPUUtilization per service without Container Insights ("The
+      // following metrics are available ... ClusterName, ServiceName",
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html); a
+      // service with no running task sends no datapoint, which this alarm treats as breaching.
+      [Res.BackgroundServicesAlarm]: new CloudWatch.Alarm({
+        ...base,
+        AlarmName: stackAlarmName(Res.BackgroundServicesAlarm),
+        AlarmDescription: sub('The Prefect background services of ${AWS::StackName} run no task: see the migrate and services logs'),
+        Namespace: 'AWS/ECS',
+        MetricName: 'CPUUtilization',
+        Dimensions: [
+          { Name: 'ClusterName', Value: clusterNameValue() },
+          { Name: 'ServiceName', Value: getAtt(Res.BackgroundServicesService, 'Name') },
+        ],
+        Statistic: 'SampleCount',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }).condition(Cond.HighAvailability),
     },
   };
 }

@@ -81,8 +81,14 @@ export function buildCache(): TemplateFragment {
             AutomaticFailoverEnabled: true,
             MultiAZEnabled: true,
             Port: CACHE_PORT,
+            // TLS only. No TransitEncryptionMode: it is for migrating an existing group to TLS ("you
+            // can set your TransitEncryptionMode to preferred in the same request, to allow both
+            // encrypted and unencrypted connections ... Setting TransitEncryptionMode to required is a
+            // two-step process", https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html);
+            // a group created with TransitEncryptionEnabled alone requires TLS (reported in
+            // hashicorp/terraform-cdk#3259). [VERIFY on a first deploy: describe-replication-groups
+            // shows TransitEncryptionMode "required".]
             TransitEncryptionEnabled: true,
-            TransitEncryptionMode: 'required',
             AtRestEncryptionEnabled: true,
             // "AuthToken can be specified only on replication groups where TransitEncryptionEnabled is true"
             // (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html);

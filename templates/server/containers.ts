@@ -27,7 +27,7 @@ import {
   SERVER_CONTAINER,
   SERVER_PORT,
 } from './constants';
-import { databaseSecretArn } from './database';
+import { API_POOL, databaseSecretArn } from './database';
 import { serverApiUrl } from './loadBalancer';
 
 type Environment = Record<string, Value<string>>;
@@ -46,6 +46,16 @@ const database = (): Environment => ({
   PREFECT_SERVER_DATABASE_PORT: getAtt(Res.Database, 'Endpoint.Port'),
   PREFECT_SERVER_DATABASE_NAME: DATABASE_NAME,
   PREFECT_SERVER_DATABASE_USER: DATABASE_USER,
+});
+
+/**
+ * The API tasks' smaller SQLAlchemy pool, so ServerMaxReplicas of them fit the database
+ * (database.ts; 3.6.28:src/prefect/settings/models/server/database.py:114-142, passed to
+ * SQLAlchemy's create_async_engine in 3.6.28:src/prefect/server/database/configurations.py:328-332).
+ */
+const apiPool = (): Environment => ({
+  PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE: String(API_POOL.size),
+  PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW: String(API_POOL.overflow),
 });
 
 /** TLS to RDS, no telemetry, and a writable home on the scratch volume. */
@@ -152,10 +162,53 @@ export function singleServerContainer() {
 export function apiContainer() {
   return apiServer(
     withRedis(['prefect', 'server', 'start', '--host', '0.0.0.0', '--port', String(SERVER_PORT), '--no-services', '--keep-alive-timeout', String(API_KEEP_ALIVE_SECONDS)]),
-    { ...listening(), ...database(), PREFECT_SERVER_DATABASE_MIGRATE_ON_START: 'false', ...runtime(), ...redis() },
+    { ...listening(), ...database(), PREFECT_SERVER_DATABASE_MIGRATE_ON_START: 'false', ...apiPool(), ...runtime(), ...redis() },
     [databasePassword(), authString(), cacheToken()],
   );
 }
+
+/**
+ * Exits 0 when this image knows every revision the database is stamped with (or the database is
+ * new), 3 when the database is at a revision this image does not know: a newer release migrated
+ * it and this older image came back (a CloudFormation rollback). Then `alembic upgrade` would
+ * fail with "Can't locate revision", the services would never start and the rollback would hang;
+ * instead the task logs it loudly and starts the services on the newer schema, which is what the
+ * API tasks do anyway until someone runs `prefect server database downgrade` (README). Prefect's
+ * own Alembic configuration and migration folder: alembic_config()
+ * (3.6.28:src/prefect/server/database/alembic_commands.py:41-51), the dialect's versions_dir as
+ * env.py sets it (3.6.28:src/prefect/server/database/_migrations/env.py:182-190,
+ * orm_models.py:1592-1600), the engine from provide_database_interface (database/__init__.py).
+ */
+export const REVISION_CHECK = [
+  'import asyncio, sys',
+  'from alembic.script import ScriptDirectory',
+  'from alembic.util import CommandError',
+  'from sqlalchemy import text',
+  'from prefect.server.database import provide_database_interface',
+  'from prefect.server.database.alembic_commands import alembic_config',
+  'db = provide_database_interface()',
+  'async def stamped():',
+  '    engine = await db.engine()',
+  '    async with engine.connect() as connection:',
+  '        if (await connection.execute(text("SELECT to_regclass(\'alembic_version\')"))).scalar() is None:',
+  '            return []',
+  '        return list((await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars())',
+  'config = alembic_config()',
+  'config.set_main_option("version_locations", str(db.orm.versions_dir))',
+  'script = ScriptDirectory.from_config(config)',
+  'unknown = []',
+  'for revision in asyncio.run(stamped()):',
+  '    try:',
+  '        script.get_revision(revision)',
+  '    except CommandError:',
+  '        unknown.append(revision)',
+  'if unknown:',
+  '    print("PREFECT-ECS-STACK MIGRATION SKIPPED: the database is at revision " + ", ".join(unknown) + ", which this image does not know (a newer Prefect migrated it). Starting the services without migrating; to return to this version run prefect server database downgrade (README).", file=sys.stderr)',
+  '    sys.exit(3)',
+].join('\n');
+
+/** Checks the revision (REVISION_CHECK, its $1), then upgrades; exit 3 from the check means "skip, logged". */
+export const MIGRATE_SCRIPT = ['python -c "$1" && exec prefect server database upgrade -y', 'status=$?', '[ "$status" -eq 3 ] && exit 0', 'exit "$status"'].join('\n');
 
 /**
  * HA: the database upgrade, once per deployment of the background-services service (one task).
@@ -169,7 +222,7 @@ export function migrationContainer() {
     Image: ref(Param.ServerImage),
     // It exits when done; the services container waits for its exit code 0.
     Essential: false,
-    Command: ['prefect', 'server', 'database', 'upgrade', '-y'],
+    Command: ['/bin/sh', '-c', MIGRATE_SCRIPT, 'prefect-migrate', REVISION_CHECK],
     Environment: variables({ ...database(), PREFECT_SERVER_DATABASE_TIMEOUT: '600', ...runtime() }),
     Secrets: [databasePassword()],
     ...scratch,

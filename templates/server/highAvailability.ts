@@ -14,7 +14,7 @@
  * migration service would restart its exited task forever.
  */
 import { ApplicationAutoScaling, ECS } from 'cloudform';
-import { and, conditionRef, equals, getAtt, not, or, ref, sub } from '../core/cfn';
+import { and, conditionRef, equals, getAtt, iff, not, or, ref, sub } from '../core/cfn';
 import { Cond, Param, Res } from '../core/ids';
 import type { TemplateFragment } from '../core/template';
 import { clusterNameValue } from '../worker/ecs';
@@ -54,20 +54,33 @@ export function buildHighAvailability(): TemplateFragment {
         PropagateTags: 'SERVICE',
         // One task: nothing to rebalance across zones.
         ...({ AvailabilityZoneRebalancing: 'DISABLED' } as object),
-      }).condition(Cond.HighAvailability),
+      })
+        .condition(Cond.HighAvailability)
+        // Its first container migrates, so the database and cache must admit the task before it
+        // starts: ordered by the template, not by RDS and ElastiCache taking longer than a rule.
+        // Both carry a Condition this service shares or none, so DependsOn is legal.
+        .dependsOn([Res.CacheIngressFromServer, Res.DatabaseIngressFromServer]),
       // "The resource type is service and the unique identifier is the cluster name and service
       // name"; no RoleARN: Application Auto Scaling uses its ECS service-linked role
       // (https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-ecs.html).
       // Registering the target "changes the resource's current capacity to a value that is inside
       // of this range" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html):
-      // that is how the service, created with one task, reaches ServerReplicas.
+      // that is how the service, created with one task, reaches ServerReplicas. The target exists in
+      // both modes, pinned to 1..1 with one task: an update from HA back to one task then registers
+      // it again with 1..1 ("anytime a scaling policy is invoked or the RegisterScalableTarget API
+      // is called, Application Auto Scaling ... compares it to the minimum and maximum capacity. If
+      // it falls outside of the minimum-maximum range, then the capacity is updated to comply",
+      // https://docs.aws.amazon.com/autoscaling/application/userguide/getting-started.html), which
+      // takes back a task the old policy may have added while the service was updating. Were the
+      // target dropped with the mode, CloudFormation would delete it only in the cleanup phase, after
+      // the service update, and a second all-in-one task would stay.
       [Res.ServerApiScalableTarget]: new ApplicationAutoScaling.ScalableTarget({
         ServiceNamespace: 'ecs',
         ScalableDimension: 'ecs:service:DesiredCount',
         ResourceId: sub('service/${Cluster}/${Service}', { Cluster: clusterNameValue(), Service: getAtt(Res.ServerService, 'Name') }),
-        MinCapacity: ref(Param.ServerReplicas),
-        MaxCapacity: ref(Param.ServerMaxReplicas),
-      }).condition(Cond.HighAvailability),
+        MinCapacity: iff(Cond.HighAvailability, ref(Param.ServerReplicas), 1) as never,
+        MaxCapacity: iff(Cond.HighAvailability, ref(Param.ServerMaxReplicas), 1) as never,
+      }),
       [Res.ServerApiScalingPolicy]: new ApplicationAutoScaling.ScalingPolicy({
         PolicyName: 'prefect-api-requests-per-task',
         PolicyType: 'TargetTrackingScaling',

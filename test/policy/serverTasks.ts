@@ -13,9 +13,20 @@ export interface Container {
 export const containersOf = (template: CfnTemplate, taskDefinition: string): Container[] =>
   (template.Resources[taskDefinition]?.Properties?.ContainerDefinitions as Container[]) ?? [];
 
+/**
+ * The words a container runs: its command, or for `/bin/sh -c SCRIPT NAME ARGS...` the script's
+ * words followed by ARGS (a wrapper that ends in `exec "$@"` runs them; a script may name its
+ * command itself).
+ */
+function commandWords(command: unknown[]): unknown[] {
+  const [shell, flag, script, , ...args] = command;
+  if (shell === '/bin/sh' && flag === '-c' && typeof script === 'string') return [...script.split(/\s+/), ...args];
+  return command;
+}
+
 /** Whether `words` appear one after another in a container's command (`prefect server start`). */
 export const runs = (container: Container, ...words: string[]) =>
-  (container.Command ?? []).some((_, i, all) => words.every((word, k) => all[i + k] === word));
+  commandWords(container.Command ?? []).some((_, i, all) => words.every((word, k) => all[i + k] === word));
 
 /** ECS services whose task definitions (either branch of an Fn::If) run only `prefect server ...` containers. */
 export function serverServices(template: CfnTemplate): string[] {

@@ -1,5 +1,5 @@
 import { checkParameterValues } from '../../scripts/lib/parameters/values';
-import { databaseMultiAz, estimate, resolveInputs, total } from '../../scripts/lib/cost/estimate';
+import { databaseMultiAz, estimate, resolveInputs, total, warnings } from '../../scripts/lib/cost/estimate';
 import { conditionValues, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
 import { CostInputError } from '../../scripts/lib/errors';
 import { buildServerStack } from '../../templates/stacks/server';
@@ -32,6 +32,18 @@ describe('cost estimate', () => {
     expect(single.map((l) => l.item)).not.toContain('ElastiCache for Valkey');
     expect(line(estimate('server', resolveInputs(server, { ServerReplicas: '2', CacheNodeType: 'cache.t4g.small' })), 'ElastiCache for Valkey')).toBe(37.38);
     expect(line(estimate('server', resolveInputs(server, { ServerReplicas: '2', DbMultiAz: 'false' })), 'RDS PostgreSQL')).toBe(13.98);
+  });
+
+  it('warns when HA runs on a single-AZ database (sam deploy keeps DbMultiAz=false from before), and prices the HA alarms', () => {
+    expect(warnings('server', resolveInputs(server, { ServerReplicas: '2', DbMultiAz: 'false' }))).toEqual([
+      'ServerReplicas=2 with DbMultiAz=false: the API tasks are in two zones but the database is in one. Pass DbMultiAz=auto (or true) for a standby in a second zone; sam deploy keeps the previous value otherwise.',
+    ]);
+    for (const overrides of [{}, { ServerReplicas: '2' }, { ServerReplicas: '2', DbMultiAz: 'true' }, { DbMultiAz: 'false' }]) {
+      expect(warnings('server', resolveInputs(server, overrides))).toEqual([]);
+    }
+    const detail = (overrides: Record<string, string>) => estimate('server', resolveInputs(server, overrides)).find((l) => l.item === 'CloudWatch metrics, alarms, dashboard')!.detail;
+    expect(detail({})).toContain('10 alarms');
+    expect(detail({ ServerReplicas: '2' })).toContain('13 alarms'); // + background services + 2 of target tracking
   });
 
   it('decides Multi-AZ as the template\'s DatabaseMultiAz Condition does', () => {

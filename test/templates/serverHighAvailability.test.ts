@@ -5,7 +5,8 @@
  */
 import { failedAssertions, type TemplateLogic } from '../../scripts/lib/validation/conditionLogic';
 import { MAX_SERVER_REPLICAS, POSTGRES_VERSION, PREFECT_MIN_POSTGRES_VERSION } from '../../templates/server/constants';
-import { REDIS_ENV_SCRIPT } from '../../templates/server/containers';
+import { MIGRATE_SCRIPT, REDIS_ENV_SCRIPT } from '../../templates/server/containers';
+import { DB_CLASS_MEMORY_GIB, maxConnections, peakConnections } from '../../templates/server/database';
 import { buildServerStack } from '../../templates/stacks/server';
 import { resolveUnder } from '../policy/resolve';
 import type { Json } from '../support/template';
@@ -20,8 +21,8 @@ const HA_ONLY = [
   'ServerApiTaskDefinition',
   'BackgroundServicesTaskDefinition',
   'BackgroundServicesService',
-  'ServerApiScalableTarget',
   'ServerApiScalingPolicy',
+  'BackgroundServicesAlarm',
   'CacheAuthSecret',
   'CacheSubnetGroup',
   'CacheSecurityGroup',
@@ -98,6 +99,7 @@ describe('API tasks in HA mode', () => {
       MinCapacity: { Ref: 'ServerReplicas' },
       MaxCapacity: { Ref: 'ServerMaxReplicas' },
     });
+    expect(env(api)).toMatchObject({ PREFECT_SERVER_DATABASE_SQLALCHEMY_POOL_SIZE: '3', PREFECT_SERVER_DATABASE_SQLALCHEMY_MAX_OVERFLOW: '2' });
     const policy = ha.Resources.ServerApiScalingPolicy.Properties;
     expect(policy).toMatchObject({ PolicyType: 'TargetTrackingScaling', ScalingTargetId: { Ref: 'ServerApiScalableTarget' } });
     expect(policy.TargetTrackingScalingPolicyConfiguration).toMatchObject({
@@ -136,7 +138,9 @@ describe('background services and migrations in HA mode', () => {
   it('runs one background-services task, which migrates first and starts the services only after a successful migration', () => {
     expect(ha.Resources.BackgroundServicesService.Properties).toMatchObject({ DesiredCount: 1, TaskDefinition: { Ref: 'BackgroundServicesTaskDefinition' } });
     expect(ha.Resources.BackgroundServicesService.Properties).not.toHaveProperty('LoadBalancers');
-    expect(migrate).toMatchObject({ Name: 'prefect-migrate', Essential: false, Command: ['prefect', 'server', 'database', 'upgrade', '-y'] });
+    expect(migrate).toMatchObject({ Name: 'prefect-migrate', Essential: false });
+    expect(migrate.Command.slice(0, 4)).toEqual(['/bin/sh', '-c', MIGRATE_SCRIPT, 'prefect-migrate']);
+    expect(MIGRATE_SCRIPT).toContain('exec prefect server database upgrade -y');
     expect(env(migrate).PREFECT_SERVER_DATABASE_TIMEOUT).toBe('600');
     expect(services).toMatchObject({ Name: 'prefect-services', Essential: true, DependsOn: [{ ContainerName: 'prefect-migrate', Condition: 'SUCCESS' }] });
     expect(services.Command.slice(3)).toEqual(['prefect-redis-env', 'prefect', 'server', 'services', 'start']);
@@ -169,7 +173,6 @@ describe('the cache', () => {
       AutomaticFailoverEnabled: true,
       MultiAZEnabled: true,
       TransitEncryptionEnabled: true,
-      TransitEncryptionMode: 'required',
       AtRestEncryptionEnabled: true,
       AuthToken: { 'Fn::Sub': '{{resolve:secretsmanager:${CacheAuthSecret}}}' },
       CacheNodeType: { Ref: 'CacheNodeType' },
@@ -177,6 +180,8 @@ describe('the cache', () => {
       SecurityGroupIds: [{ Ref: 'CacheSecurityGroup' }],
     });
     expect(cache.Properties).not.toHaveProperty('ClusterMode');
+    // Only for migrating an existing group to TLS (cache.ts).
+    expect(cache.Properties).not.toHaveProperty('TransitEncryptionMode');
     // 16-128 characters, none that a redis URL would need escaped.
     expect(ha.Resources.CacheAuthSecret.Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
     expect(ha.Resources.CacheSubnetGroup.Properties.SubnetIds).toEqual([{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]);
@@ -216,5 +221,73 @@ describe('the database in HA mode', () => {
   it(`pins PostgreSQL at or above the ${PREFECT_MIN_POSTGRES_VERSION} Prefect requires for several servers`, () => {
     expect(template.Resources.Database.Properties.EngineVersion).toBe(POSTGRES_VERSION);
     expect(atLeast(POSTGRES_VERSION, PREFECT_MIN_POSTGRES_VERSION)).toBe(true);
+  });
+});
+
+describe('moving between the modes on an existing stack (issue 14 review)', () => {
+  it('keeps the scalable target with one task, pinned to 1..1, so an update from HA back to one task clamps the count; only the policy follows the mode', () => {
+    expect(single.Resources.ServerApiScalableTarget.Properties).toMatchObject({ MinCapacity: 1, MaxCapacity: 1 });
+    expect(single.Resources.ServerService.Properties.DesiredCount).toBe(1);
+    expect(template.Resources.ServerApiScalableTarget).not.toHaveProperty('Condition');
+    expect(template.Resources.ServerApiScalingPolicy.Condition).toBe('ServerHighAvailability');
+  });
+
+  it('orders an update as the README says: the services service before the API service, the scalable target after the API service', () => {
+    expect(JSON.stringify(ha.Resources.ServerService.Properties)).toContain('"Fn::GetAtt":["BackgroundServicesService","Name"]');
+    expect(JSON.stringify(template.Resources.ServerApiScalableTarget.Properties.ResourceId)).toContain('"Fn::GetAtt":["ServerService","Name"]');
+  });
+
+  it('creates the background services only after the cache and database admit the server tasks', () => {
+    expect(ha.Resources.BackgroundServicesService.DependsOn).toEqual(['CacheIngressFromServer', 'DatabaseIngressFromServer']);
+    expect(template.Resources.DatabaseIngressFromServer).not.toHaveProperty('Condition');
+    expect(template.Resources.CacheIngressFromServer.Condition).toBe(template.Resources.BackgroundServicesService.Condition);
+  });
+
+  it('alarms on the alarm topic when the background-services service runs no task', () => {
+    expect(ha.Resources.BackgroundServicesAlarm.Properties).toMatchObject({
+      Namespace: 'AWS/ECS',
+      MetricName: 'CPUUtilization',
+      Statistic: 'SampleCount',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(ha.Resources.BackgroundServicesAlarm.Properties.Dimensions).toContainEqual({ Name: 'ServiceName', Value: { 'Fn::GetAtt': ['BackgroundServicesService', 'Name'] } });
+  });
+});
+
+describe('database connections (issue 14 review)', () => {
+  const maxAccepted = (dbClass: string) => {
+    let max = 0;
+    for (let n = 2; n <= 20; n += 1) {
+      const failed = failedAssertions(template as TemplateLogic, { ServerReplicas: '2', ServerMaxReplicas: String(n), DbInstanceClass: dbClass }).filter((f) => f.rule === 'ServerMaxReplicasFitDatabase');
+      if (failed.length === 0) max = n;
+    }
+    return max;
+  };
+
+  it.each(Object.entries(DB_CLASS_MEMORY_GIB))('Rule ServerMaxReplicasFitDatabase: with %s the peak of a rollout at ServerMaxReplicas stays below max_connections less 5', (dbClass, gib) => {
+    const max = maxAccepted(dbClass);
+    expect(peakConnections(max)).toBeLessThanOrEqual(maxConnections(gib) - 5);
+    if (max < 20) expect(peakConnections(max + 1)).toBeGreaterThan(maxConnections(gib) - 5);
+  });
+
+  it('accepts the defaults (db.t4g.micro, ServerMaxReplicas 4) and names the fix when it refuses', () => {
+    expect(maxAccepted('db.t4g.micro')).toBe(5);
+    expect(failedAssertions(template as TemplateLogic, { ServerReplicas: '2' }).filter((f) => f.rule === 'ServerMaxReplicasFitDatabase')).toEqual([]);
+    const [failed] = failedAssertions(template as TemplateLogic, { ServerReplicas: '2', ServerMaxReplicas: '6' }).filter((f) => f.rule === 'ServerMaxReplicasFitDatabase');
+    expect(failed!.description).toBe('With db.t4g.micro, ServerMaxReplicas must be 5 or less: more API tasks would open more database connections than it accepts. Choose a larger DbInstanceClass or lower ServerMaxReplicas.');
+    // One task: the Rule does not apply.
+    expect(failedAssertions(template as TemplateLogic, { ServerReplicas: '1', ServerMaxReplicas: '20' }).filter((f) => f.rule === 'ServerMaxReplicasFitDatabase')).toEqual([]);
+  });
+
+  it.each(Object.entries(DB_CLASS_MEMORY_GIB))('the connections alarm fires at 80%% of max_connections of %s', (dbClass, gib) => {
+    expect(under({ DbInstanceClass: dbClass }).Resources.DatabaseConnectionsAlarm.Properties.Threshold).toBe(Math.floor(0.8 * maxConnections(gib)));
+  });
+
+  it('computes max_connections by the RDS formula LEAST(DBInstanceClassMemory/9531392, 5000)', () => {
+    expect(maxConnections(1)).toBe(Math.floor(((1024 - 384) * 2 ** 20) / 9531392));
+    expect(maxConnections(1024)).toBe(5000);
   });
 });

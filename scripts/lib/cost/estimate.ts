@@ -93,7 +93,8 @@ export function estimate(stack: 'worker' | 'server', v: Record<string, string>):
   const webhook = v.EnableScalerWebhook === 'true' ? 1 : 0;
   add('Secrets Manager', `${secrets + webhook} secret(s), ~9k reads (5-minute cache)`, (secrets + webhook) * PRICES.secretsManager.secretMonth + 0.9 * PRICES.secretsManager.per10kCalls);
   add('CloudWatch Logs', `${v.LogGbPerMonth} GB ingested and kept`, num('LogGbPerMonth') * (PRICES.logs.ingestGb + PRICES.logs.storeGbMonth));
-  const alarms = stack === 'server' ? 10 : 5;
+  // HA adds the background-services alarm and the two alarms target tracking creates.
+  const alarms = stack === 'server' ? (replicas >= 2 ? 13 : 10) : 5;
   add('CloudWatch metrics, alarms, dashboard', `9 scaler metrics, ${alarms} alarms, 1 dashboard (Container Insights not included)`,
     9 * PRICES.cloudWatch.metricMonth + alarms * PRICES.cloudWatch.alarmMonth + PRICES.cloudWatch.dashboardMonth);
   add('KMS key', 'the alarm topic\'s customer managed key (alarm traffic is within the free requests)', PRICES.kms.keyMonth);
@@ -140,3 +141,13 @@ function serverReplicas(v: Record<string, string>): number {
 export const databaseMultiAz = (v: Record<string, string>) => v.DbMultiAz === 'true' || (v.DbMultiAz === 'auto' && serverReplicas(v) >= 2);
 
 export const total = (lines: readonly CostLine[]) => round(lines.reduce((sum, line) => sum + line.monthly, 0));
+
+/**
+ * What the estimate cannot price but a user should know about this configuration. sam deploy
+ * keeps a parameter's previous value unless it is passed (UsePreviousValue), so a stack created
+ * before DbMultiAz had "auto" keeps "false" when it moves to ServerReplicas 2.
+ */
+export function warnings(stack: 'worker' | 'server', v: Record<string, string>): string[] {
+  if (stack !== 'server' || serverReplicas(v) < 2 || v.DbMultiAz !== 'false') return [];
+  return [`ServerReplicas=${v.ServerReplicas} with DbMultiAz=false: the API tasks are in two zones but the database is in one. Pass DbMultiAz=auto (or true) for a standby in a second zone; sam deploy keeps the previous value otherwise.`];
+}

@@ -38,8 +38,11 @@ function runsOnceHere(template: CfnTemplate): Verdict {
   if (runners.length !== 1) return 'NON_COMPLIANT';
   const [{ service, container, taskDefinition }] = runners as [(typeof runners)[number]];
   const props = template.Resources[service]!.Properties ?? {};
-  // One task, never scaled: an Application Auto Scaling target names the service in its ResourceId.
-  const scaled = Object.values(template.Resources).some((r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && referencedNames(r.Properties?.ResourceId).has(`${service}.Name`));
+  // One task, never scaled: no Application Auto Scaling target that names the service in its
+  // ResourceId lets it grow past one task (a target pinned to 1..1 holds it there).
+  const scaled = Object.values(template.Resources).some(
+    (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && referencedNames(r.Properties?.ResourceId).has(`${service}.Name`) && r.Properties?.MaxCapacity !== 1,
+  );
   if (props.DesiredCount !== 1 || scaled) return 'NON_COMPLIANT';
   if (runs(container, 'server', 'start')) {
     // Migrating at start: two tasks may never overlap, so the old one stops before the new one starts.
