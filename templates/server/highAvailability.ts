@@ -78,8 +78,10 @@ export function buildHighAvailability(): TemplateFragment {
         ServiceNamespace: 'ecs',
         ScalableDimension: 'ecs:service:DesiredCount',
         ResourceId: sub('service/${Cluster}/${Service}', { Cluster: clusterNameValue(), Service: getAtt(Res.ServerService, 'Name') }),
-        MinCapacity: iff(Cond.HighAvailability, ref(Param.ServerReplicas), 1) as never,
-        MaxCapacity: iff(Cond.HighAvailability, ref(Param.ServerMaxReplicas), 1) as never,
+        // ServerReplicas is 1 with one task; a Ref, not an Fn::If with a literal 1, so validators
+        // see a parameter CloudFormation converts rather than a string in an integer (W9003).
+        MinCapacity: ref(Param.ServerReplicas),
+        MaxCapacity: iff(Cond.HighAvailability, ref(Param.ServerMaxReplicas), ref(Param.ServerReplicas)) as never,
       }),
       [Res.ServerApiScalingPolicy]: new ApplicationAutoScaling.ScalingPolicy({
         PolicyName: 'prefect-api-requests-per-task',

@@ -38,7 +38,7 @@ describe('cost estimate', () => {
     expect(warnings('server', resolveInputs(server, { ServerReplicas: '2', DbMultiAz: 'false' }))).toEqual([
       'ServerReplicas=2 with DbMultiAz=false: the API tasks are in two zones but the database is in one. Pass DbMultiAz=auto (or true) for a standby in a second zone; sam deploy keeps the previous value otherwise.',
     ]);
-    for (const overrides of [{}, { ServerReplicas: '2' }, { ServerReplicas: '2', DbMultiAz: 'true' }, { DbMultiAz: 'false' }]) {
+    for (const overrides of [{}, { ServerReplicas: '2' }, { ServerReplicas: '2', DbMultiAz: 'true' }, { DbMultiAz: 'false' }] as Record<string, string>[]) {
       expect(warnings('server', resolveInputs(server, overrides))).toEqual([]);
     }
     const detail = (overrides: Record<string, string>) => estimate('server', resolveInputs(server, overrides)).find((l) => l.item === 'CloudWatch metrics, alarms, dashboard')!.detail;

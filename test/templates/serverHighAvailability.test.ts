@@ -226,7 +226,8 @@ describe('the database in HA mode', () => {
 
 describe('moving between the modes on an existing stack (issue 14 review)', () => {
   it('keeps the scalable target with one task, pinned to 1..1, so an update from HA back to one task clamps the count; only the policy follows the mode', () => {
-    expect(single.Resources.ServerApiScalableTarget.Properties).toMatchObject({ MinCapacity: 1, MaxCapacity: 1 });
+    // Both are ServerReplicas, which is 1 with one task (CloudFormation converts it to the integer).
+    expect(single.Resources.ServerApiScalableTarget.Properties).toMatchObject({ MinCapacity: { Ref: 'ServerReplicas' }, MaxCapacity: { Ref: 'ServerReplicas' } });
     expect(single.Resources.ServerService.Properties.DesiredCount).toBe(1);
     expect(template.Resources.ServerApiScalableTarget).not.toHaveProperty('Condition');
     expect(template.Resources.ServerApiScalingPolicy.Condition).toBe('ServerHighAvailability');

@@ -25,6 +25,8 @@ export const PARAMETER_SAMPLES: Readonly<Partial<Record<ParamId, readonly string
   // High availability (2, 3 API tasks) and a maximum that the Rule holds ServerReplicas to.
   ServerReplicas: ['2', '3'],
   ServerMaxReplicas: ['2'],
+  // A class of each memory size the DatabaseMemory* Conditions tell apart (templates/server/database.ts).
+  DbInstanceClass: ['db.t4g.small', 'db.t4g.medium', 'db.t4g.large'],
 };
 
 /**

@@ -23,6 +23,12 @@ export const VALIDATE_EXEMPTIONS: readonly ValidateExemption[] = [
       'Only in the run without values: the engine checks the default "" against RepositoryName although the repository exists only when the name is given (Condition CreateEcrRepository); the matrix runs check a given name.',
   },
   {
+    rule: 'W9003',
+    resources: ['ServerApiScalableTarget'],
+    reason:
+      'MaxCapacity is Fn::If [ServerHighAvailability, ServerMaxReplicas, ServerReplicas], two String parameters whose AllowedValues/AllowedPattern admit only whole numbers (templates/parameters/serverGroups.ts); CloudFormation converts them as it does for a plain Ref, which the engine accepts without this warning.',
+  },
+  {
     rule: 'W9052',
     resources: ['(template)'],
     reason:

@@ -23,7 +23,7 @@ const VERDICT_ORDER: readonly Verdict[] = ['N/A', 'COMPLIANT', 'UNRESOLVABLE', '
 const worst = (verdicts: Verdict[]) => verdicts.reduce((a, b) => (VERDICT_ORDER.indexOf(b) > VERDICT_ORDER.indexOf(a) ? b : a), 'N/A' as Verdict);
 
 /** The verdict for a template as created under one set of parameter values. */
-function runsOnceHere(template: CfnTemplate): Verdict {
+function runsOnceHere(template: CfnTemplate, values: ParameterValues): Verdict {
   const services = serverServices(template);
   if (services.length === 0) return 'N/A';
   const runners: { service: string; container: Container; taskDefinition: string }[] = [];
@@ -40,8 +40,12 @@ function runsOnceHere(template: CfnTemplate): Verdict {
   const props = template.Resources[service]!.Properties ?? {};
   // One task, never scaled: no Application Auto Scaling target that names the service in its
   // ResourceId lets it grow past one task (a target pinned to 1..1 holds it there).
+  const valueOf = (v: unknown) => {
+    const name = (v as { Ref?: string } | undefined)?.Ref;
+    return name === undefined ? v : (values[name] ?? (template.Parameters?.[name] as { Default?: unknown } | undefined)?.Default);
+  };
   const scaled = Object.values(template.Resources).some(
-    (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && referencedNames(r.Properties?.ResourceId).has(`${service}.Name`) && r.Properties?.MaxCapacity !== 1,
+    (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && referencedNames(r.Properties?.ResourceId).has(`${service}.Name`) && String(valueOf(r.Properties?.MaxCapacity)) !== '1',
   );
   if (props.DesiredCount !== 1 || scaled) return 'NON_COMPLIANT';
   if (runs(container, 'server', 'start')) {
@@ -67,7 +71,7 @@ function runsOnceHere(template: CfnTemplate): Verdict {
  */
 export function migrationsRunOnce(template: CfnTemplate): Verdict {
   if (serverServices(template).length === 0) return 'N/A';
-  return worst(scenariosOf(template).map((values) => runsOnceHere(resolveUnder(template, values))));
+  return worst(scenariosOf(template).map((values) => runsOnceHere(resolveUnder(template, values), values)));
 }
 
 /**
