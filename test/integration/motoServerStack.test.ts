@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { samExpand } from '../../scripts/lib/validation/samExpand';
 import { buildServerStack } from '../../templates/stacks/server';
+import { REVISION_CHECK } from '../../templates/server/containers';
 import { uploadLambdaCode } from '../support/lambdaCode';
 import { resolveUnder } from '../policy/resolve';
 import { MOTO_IGNORED_TYPES, MOTO_MISSING_ATTRIBUTES, withoutMotoGaps } from '../support/motoGaps';
@@ -127,10 +128,10 @@ describe('self-hosted server stack in moto_server', () => {
     const ignored = new Set(MOTO_IGNORED_TYPES.map((t) => t.type));
     expect(added.filter(([id, r]) => !(id in types) && !ignored.has(r.Type)).map(([id]) => id)).toEqual([]);
     expect(added.filter(([id]) => !(id in types)).map(([id, r]) => `${id} ${r.Type}`).sort()).toEqual([
+      'BackgroundServicesAlarm AWS::CloudWatch::Alarm',
       'Cache AWS::ElastiCache::ReplicationGroup',
       'CacheAuthSecret AWS::SecretsManager::Secret',
       'CacheSubnetGroup AWS::ElastiCache::SubnetGroup',
-      'ServerApiScalableTarget AWS::ApplicationAutoScaling::ScalableTarget',
       'ServerApiScalingPolicy AWS::ApplicationAutoScaling::ScalingPolicy',
     ]);
     const ecs = new ECSClient(motoClientConfig(moto));
@@ -144,7 +145,7 @@ describe('self-hosted server stack in moto_server', () => {
     expect(apiTask.containerDefinitions![0]!.command).toContain('--no-services');
     const backgroundTask = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: background!.taskDefinition! }))).taskDefinition!;
     expect(backgroundTask.containerDefinitions!.map((c) => [c.name, c.essential, c.command!.slice(-2)])).toEqual([
-      ['prefect-migrate', false, ['upgrade', '-y']],
+      ['prefect-migrate', false, ['prefect-migrate', REVISION_CHECK]],
       ['prefect-services', true, ['services', 'start']],
     ]);
     expect(backgroundTask.containerDefinitions![1]!.dependsOn).toEqual([{ containerName: 'prefect-migrate', condition: 'SUCCESS' }]);

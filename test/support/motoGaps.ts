@@ -54,6 +54,7 @@ export const MOTO_IGNORED_TYPES: readonly { readonly type: string; readonly why:
   { type: 'AWS::ElastiCache::SubnetGroup', why: 'no ElastiCache model in moto 5.2 CloudFormation' },
   { type: 'AWS::ApplicationAutoScaling::ScalableTarget', why: 'no Application Auto Scaling model in moto 5.2 CloudFormation (the API service keeps the one task ECS starts)' },
   { type: 'AWS::ApplicationAutoScaling::ScalingPolicy', why: 'no Application Auto Scaling model in moto 5.2 CloudFormation' },
+  { type: 'AWS::CloudWatch::Alarm', why: 'moto 5.2 CloudFormation models only the dashboard of CloudWatch (moto/cloudwatch/models.py cloudformation_type); every alarm of the stacks goes unlisted' },
 ];
 
 /** Replaces Fn::Cidr of a parameter (at its default) by its literal result, and attributes moto lacks. */
