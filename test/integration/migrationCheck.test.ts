@@ -13,6 +13,9 @@ import { migrationContainer, MIGRATE_SCRIPT, REVISION_CHECK } from '../../templa
 
 const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
 const TAG = '3.6.28';
+const HAS_MIRROR = spawnSync('git', ['-C', MIRROR, 'rev-parse', '--verify', '--quiet', `${TAG}^{commit}`]).status === 0;
+/** Without the mirror (CI) the name check is skipped, and its title says why. */
+const itWithMirror = HAS_MIRROR ? it : it.skip;
 let dir: string;
 
 beforeEach(() => {
@@ -65,9 +68,8 @@ describe('the migration container', () => {
     expect(REVISION_CHECK).toMatch(/print\("PREFECT-ECS-STACK MIGRATION SKIPPED: .*prefect server database downgrade.*file=sys\.stderr\)\n {4}sys\.exit\(3\)$/);
   });
 
-  it(`uses only Prefect names that exist at ${TAG}`, () => {
+  itWithMirror(`uses only Prefect names that exist at ${TAG}${HAS_MIRROR ? '' : ` (skipped: no Prefect git mirror at ${MIRROR})`}`, () => {
     const show = (path: string) => spawnSync('git', ['-C', MIRROR, 'show', `${TAG}:src/prefect/${path}`], { encoding: 'utf8', maxBuffer: 20_000_000 });
-    if (show('server/database/__init__.py').status !== 0) return console.warn(`no Prefect mirror at ${MIRROR}: names not checked`);
     expect(show('server/database/__init__.py').stdout).toMatch(/provide_database_interface/);
     expect(show('server/database/alembic_commands.py').stdout).toMatch(/^def alembic_config\(\) -> "Config":/m);
     expect(show('server/database/interface.py').stdout).toMatch(/async def engine\(self\)/);
