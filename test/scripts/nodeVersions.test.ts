@@ -1,5 +1,5 @@
 /**
- * The supported Node.js lines are stated once in .ci/run (which tests each of them) and agree
+ * The supported Node.js lines are stated once in .ci/run (which tests on each of them) and agree
  * with package.json's engines, the pinned Node npm installs, the Lambda runtime and the README.
  */
 import fs from 'node:fs';
