@@ -18,12 +18,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { WORK_POOL_NAME_MAX_LENGTH, WORK_POOL_NAME_PATTERN } from '../../templates/parameters/patterns';
 import { flowRunTaskDefinitions } from '../../templates/worker/iam';
+import { mirrorHasTag, noMirror, requireSourceAt } from '../support/prefectMirror';
 
-const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
 const TAG = 'prefect-aws-0.7.7';
 const FILE = 'src/integrations/prefect-aws/prefect_aws/workers/ecs_worker.py';
 const TABLE_FILE = path.join(process.cwd(), 'test/fixtures/prefect/ecs-families-prefect-aws-0.7.7.json');
-const HAS_MIRROR = spawnSync('git', ['-C', MIRROR, 'rev-parse', '--verify', '--quiet', `${TAG}^{commit}`]).status === 0;
+const HAS_MIRROR = mirrorHasTag(TAG);
 const ECS_FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 
 interface FamilyRow {
@@ -67,9 +67,7 @@ describe(`WorkPoolName against the families ${TAG} produced (${path.basename(TAB
 
 /** `_get_or_generate_family` and the constant it reads, from the mirror (a method of the worker class, run on a stand-in self). */
 function familySource(): string {
-  const show = spawnSync('git', ['-C', MIRROR, 'show', `${TAG}:${FILE}`], { encoding: 'utf8', maxBuffer: 10_000_000 });
-  if (show.status !== 0) throw new Error(`git show ${TAG}:${FILE} in ${MIRROR}: ${show.stderr}`);
-  const source = show.stdout;
+  const source = requireSourceAt(TAG, FILE);
   const start = source.indexOf('    def _get_or_generate_family(');
   const end = source.indexOf('    def _prepare_task_definition(');
   const constant = /^ECS_DEFAULT_FAMILY = .*$/m.exec(source)?.[0];
@@ -105,7 +103,7 @@ function families(cases: readonly Omit<FamilyRow, 'family'>[]): { families: stri
 }
 
 const mirrorDescribe = HAS_MIRROR ? describe : describe.skip;
-const mirrorTitle = HAS_MIRROR ? `${TAG}'s _get_or_generate_family, run from the Prefect git mirror` : `${TAG}'s _get_or_generate_family (skipped: no Prefect git mirror with tag ${TAG} at ${MIRROR})`;
+const mirrorTitle = HAS_MIRROR ? `${TAG}'s _get_or_generate_family, run from the Prefect git mirror` : `${TAG}'s _get_or_generate_family (${noMirror(TAG)})`;
 
 mirrorDescribe(mirrorTitle, () => {
   it(`reproduces every row of ${path.basename(TABLE_FILE)}`, () => {

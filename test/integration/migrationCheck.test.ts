@@ -10,10 +10,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrationContainer, MIGRATE_SCRIPT, REVISION_CHECK } from '../../templates/server/containers';
+import { mirrorHasTag, noMirror, requireSourceAt } from '../support/prefectMirror';
 
-const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
 const TAG = '3.6.28';
-const HAS_MIRROR = spawnSync('git', ['-C', MIRROR, 'rev-parse', '--verify', '--quiet', `${TAG}^{commit}`]).status === 0;
+const HAS_MIRROR = mirrorHasTag(TAG);
 /** Without the mirror (CI) the name check is skipped, and its title says why. */
 const itWithMirror = HAS_MIRROR ? it : it.skip;
 let dir: string;
@@ -68,8 +68,8 @@ describe('the migration container', () => {
     expect(REVISION_CHECK).toMatch(/print\("PREFECT-ECS-STACK MIGRATION SKIPPED: .*prefect server database downgrade.*file=sys\.stderr\)\n {4}sys\.exit\(3\)$/);
   });
 
-  itWithMirror(`uses only Prefect names that exist at ${TAG}${HAS_MIRROR ? '' : ` (skipped: no Prefect git mirror at ${MIRROR})`}`, () => {
-    const show = (path: string) => spawnSync('git', ['-C', MIRROR, 'show', `${TAG}:src/prefect/${path}`], { encoding: 'utf8', maxBuffer: 20_000_000 });
+  itWithMirror(`uses only Prefect names that exist at ${TAG}${HAS_MIRROR ? '' : ` (${noMirror(TAG)})`}`, () => {
+    const show = (path: string) => ({ stdout: requireSourceAt(TAG, `src/prefect/${path}`) });
     expect(show('server/database/__init__.py').stdout).toMatch(/provide_database_interface/);
     expect(show('server/database/alembic_commands.py').stdout).toMatch(/^def alembic_config\(\) -> "Config":/m);
     expect(show('server/database/interface.py').stdout).toMatch(/async def engine\(self\)/);

@@ -4,11 +4,10 @@
  * scaler relies on, and the comment must still cite it. Reads the git mirror of PrefectHQ/prefect;
  * without it the checks are skipped (named below), since the source is not vendored here.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PREFECT_MIRROR, sourceAt } from '../support/prefectMirror';
 
-const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
 const ROOT = path.resolve(__dirname, '../..');
 const AWS = 'src/integrations/prefect-aws/prefect_aws';
 
@@ -185,16 +184,15 @@ const shown = new Map<string, string | undefined>();
 function source(tag: string, file: string): string | undefined {
   const key = `${tag}:${file}`;
   if (!shown.has(key)) {
-    const run = spawnSync('git', ['-C', MIRROR, 'show', key], { encoding: 'utf8', maxBuffer: 20_000_000 });
-    shown.set(key, run.status === 0 ? run.stdout : undefined);
+    shown.set(key, sourceAt(tag, file));
   }
   return shown.get(key);
 }
 
-const haveMirror = fs.existsSync(MIRROR) && source('3.6.28', 'src/prefect/workers/base.py') !== undefined;
+const haveMirror = source('3.6.28', 'src/prefect/workers/base.py') !== undefined;
 const describeWithMirror = haveMirror ? describe : describe.skip;
 
-describeWithMirror(`the scaler's Prefect facts, in Prefect's source (skipped without the mirror at ${MIRROR})`, () => {
+describeWithMirror(`the scaler's Prefect facts, in Prefect's source (skipped without the mirror at ${PREFECT_MIRROR})`, () => {
   it.each(FACTS.map((f) => [f.fact, f] as const))('%s', (_, f) => {
     const text = source(f.tag, f.file);
     expect(text).toBeDefined();

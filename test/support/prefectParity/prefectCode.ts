@@ -9,20 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Json } from '../../../lambdas/registrar/manifest/placeholders';
 import { BLOCKS, CRONS, NOWS, RESOLVE_TEMPLATES, RRULES, STEP_TEMPLATES, STEP_VALUES, VARIABLES } from './cases';
+import { mirrorCommit, mirrorHasTag, requireSourceAt } from '../prefectMirror';
 import { NOT_SET, TAG, type ParityTable } from './table';
 
-export const MIRROR = '/work/.mirror/PrefectHQ+prefect/repo';
-
-const git = (...args: string[]) => spawnSync('git', ['-C', MIRROR, ...args], { encoding: 'utf8', maxBuffer: 10_000_000 });
+export { PREFECT_MIRROR as MIRROR } from '../prefectMirror';
 
 /** Whether the Prefect git mirror with the tag is on this machine (CI's clean clone has none). */
-export const hasMirror = (): boolean => git('rev-parse', '--verify', '--quiet', `${TAG}^{commit}`).status === 0;
+export const hasMirror = (): boolean => mirrorHasTag(TAG);
 
-function show(file: string): string {
-  const run = git('show', `${TAG}:${file}`);
-  if (run.status !== 0) throw new Error(`git show ${TAG}:${file} in ${MIRROR}: ${run.stderr}`);
-  return run.stdout;
-}
+const show = (file: string): string => requireSourceAt(TAG, file);
 
 /** The text of `source` from the last `from` before `to` (past any @overload stubs) up to `to`. */
 function slice(source: string, from: string, to: string): string {
@@ -130,7 +125,7 @@ export function prefectTable(): ParityTable {
     const applied = python(dir, APPLY_VALUES, { templates: STEP_TEMPLATES, values: STEP_VALUES, not_set: NOT_SET }) as Json[];
     const resolved = python(dir, RESOLVE, { templates: RESOLVE_TEMPLATES, blocks: BLOCKS, variables: VARIABLES }) as Json[];
     return {
-      prefect: { tag: TAG, commit: git('rev-parse', `${TAG}^{commit}`).stdout.trim() },
+      prefect: { tag: TAG, commit: mirrorCommit(TAG) },
       generatedBy: 'npm run parity:update (test/support/prefectParity/writeTable.ts), from the cases in test/support/prefectParity/cases.ts',
       cron: {
         source: `${TAG}:src/prefect/_internal/schemas/validators.py:L272-L283 (validate_cron_string) on ${TAG}:src/prefect/_vendor/croniter/croniter.py`,
